@@ -1,0 +1,26 @@
+"""The translatable texts of a questionnaire, as (msgctxt, msgid) pairs for the `questionnaires` domain.
+
+The context is "<questionnaire>:<key>" and the msgid the Swedish wording, so a changed wording is a new
+msgid: it can never be shown with the translation of the old one (DESIGN.md §2).
+"""
+
+from __future__ import annotations
+
+from questionnaires.model import Questionnaire
+
+
+def translatable_texts(questionnaire: Questionnaire) -> list[tuple[str, str]]:
+    key = questionnaire.key
+    texts = [(f"{key}:title", questionnaire.title), (f"{key}:intro", questionnaire.intro)]
+    texts += [(f"{key}:area.{area.key}", area.name) for area in questionnaire.areas]
+    for question in questionnaire.questions:
+        texts.append((f"{key}:{question.key}", question.text))
+        if question.help:
+            texts.append((f"{key}:{question.key}.help", question.help))
+    for scale in questionnaire.scales:
+        texts += [(f"{key}:{scale.key}.{option.key}", option.label) for option in scale.options]
+    return texts
+
+
+def option_context(questionnaire_key: str, scale_key: str, option_key: str) -> str:
+    return f"{questionnaire_key}:{scale_key}.{option_key}"

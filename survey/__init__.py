@@ -1,0 +1,1 @@
+"""Brukarenkät: the web app, database and command line that wire questionnaires, analysis and reports."""

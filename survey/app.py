@@ -1,0 +1,80 @@
+"""create_app(settings) -> Litestar: the one place that puts the web app together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar import Litestar, Request, Response
+from litestar.di import Provide
+from litestar.exceptions import NotFoundException
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.static_files import create_static_files_router
+
+from survey.config import Settings
+from survey.platform import Platform
+from survey.routes.api import api_router
+from survey.routes.respondent import respondent_router
+
+STATIC = Path(__file__).parent / "static"
+
+SECURITY_HEADERS = {
+    # Survey links carry the token: never send it on as a Referer.
+    "referrer-policy": "no-referrer",
+    # A shared tablet's back button must not show the previous respondent's pages from the cache.
+    "cache-control": "no-store",
+    # No third-party requests, ever: nothing loads from anywhere but this server.
+    "content-security-policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+    "x-content-type-options": "nosniff",
+}
+
+
+async def _security_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        if name == "cache-control" and name in response.headers:
+            continue
+        response.headers[name] = value
+    return response
+
+
+def _not_found(request: Request, error: NotFoundException) -> Response:
+    """JSON for the API, a Swedish page for everyone else."""
+    if request.url.path.startswith(("/api/", "/schema")):
+        return Response({"status_code": 404, "detail": error.detail}, status_code=404)
+    platform: Platform = request.app.state.platform
+    page = platform.pages.render(
+        "problem.html", locale=platform.settings.default_locale, heading=_page_missing(platform), message=""
+    )
+    return Response(page, status_code=404, media_type="text/html")
+
+
+def _page_missing(platform: Platform) -> str:
+    return platform.catalogs.messages(platform.settings.default_locale).gettext("Sidan finns inte")
+
+
+def create_app(settings: Settings) -> Litestar:
+    platform = Platform.build(settings)
+
+    async def dispose() -> None:
+        await platform.engine.dispose()
+
+    static = create_static_files_router(path="/static", directories=[STATIC], include_in_schema=False)
+    return Litestar(
+        route_handlers=[respondent_router, api_router, static],
+        dependencies={
+            "platform": Provide(lambda: platform, sync_to_thread=False, use_cache=True),
+            "db_session": Provide(platform.session),
+        },
+        after_request=_security_headers,
+        exception_handlers={NotFoundException: _not_found},
+        on_shutdown=[dispose],
+        # JSON at /schema and /schema/openapi.json; no browser UI, as those load scripts from CDNs.
+        openapi_config=OpenAPIConfig(
+            title="Brukarenkät",
+            version="1",
+            path="/schema",
+            render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
+        ),
+        state={"platform": platform},
+        debug=settings.debug,
+    )

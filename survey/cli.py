@@ -1,0 +1,315 @@
+"""The `brukarenkat` command: the only place that reads the environment (BRUKARENKAT_*)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from questionnaires import Questionnaire, QuestionnaireError, load_file, load_shipped
+from questionnaires.loader import shipped_files
+from survey.config import ENV_PREFIX, Settings
+from survey.db import create_engine, session_factory
+from survey.services.errors import InvalidInput, NotFound
+
+T = TypeVar("T")
+SECRET_FILE = Path("data/secret_key")
+"""Where a secret key is kept for local use when BRUKARENKAT_SECRET_KEY is not set (created on first use)."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args) or 0
+    except (InvalidInput, NotFound, QuestionnaireError) as error:
+        print(f"brukarenkat: {error}", file=sys.stderr)
+        return 1
+
+
+def settings_from_env() -> Settings:
+    """Settings from the environment; a local secret key file stands in for BRUKARENKAT_SECRET_KEY."""
+    if not os.environ.get(ENV_PREFIX + "SECRET_KEY"):
+        os.environ[ENV_PREFIX + "SECRET_KEY"] = _local_secret()
+    return Settings.from_env()
+
+
+def app_from_env() -> Any:
+    """Factory for uvicorn workers: each builds its app from the same environment."""
+    from survey.app import create_app
+
+    return create_app(settings_from_env())
+
+
+def _local_secret() -> str:
+    if SECRET_FILE.exists():
+        return SECRET_FILE.read_text().strip()
+    SECRET_FILE.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    SECRET_FILE.touch(mode=0o600)
+    SECRET_FILE.write_text(key)
+    print(
+        f"brukarenkat: created a secret key in {SECRET_FILE} (set {ENV_PREFIX}SECRET_KEY in production)",
+        file=sys.stderr,
+    )
+    return key
+
+
+def _with_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    async def run() -> T:
+        engine = create_engine(settings)
+        try:
+            async with session_factory(engine)() as session:
+                result = await work(session)
+                await session.commit()
+                return result
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def _questionnaire(key: str, version: int | None) -> Questionnaire:
+    shipped = load_shipped()
+    versions = sorted((q for q in shipped.values() if q.key == key), key=lambda q: q.version)
+    if version is not None:
+        versions = [q for q in versions if q.version == version]
+    if not versions:
+        known = ", ".join(sorted({q.key for q in shipped.values()}))
+        raise NotFound(f"no questionnaire {key!r}{f' version {version}' if version else ''} (known: {known})")
+    return versions[-1]
+
+
+# --- commands -------------------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings_from_env()  # creates the local secret before the workers start, so they share it
+    print(f"Brukarenkät serving on http://{args.host}:{args.port}", file=sys.stderr)
+    uvicorn.run(
+        "survey.cli:app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        access_log=False,  # an access log holds survey tokens, client addresses and times: see README, privacy
+        log_level="warning",
+    )
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from survey.migrate import upgrade
+
+    upgrade(settings_from_env().database_url)
+    print("database is up to date", file=sys.stderr)
+    return 0
+
+
+def cmd_questionnaires_check(args: argparse.Namespace) -> int:
+    files = [Path(f) for f in args.files] or shipped_files()
+    failed = 0
+    for path in files:
+        try:
+            questionnaire = load_file(path)
+        except QuestionnaireError as error:
+            failed += 1
+            print(f"{path.name}: {len(error.problems)} problem(s)")
+            for problem in error.problems:
+                print(f"  - {problem}")
+        else:
+            print(f"{path.name}: ok ({questionnaire.ident}, {len(questionnaire.questions)} questions)")
+    return 1 if failed else 0
+
+
+def cmd_questionnaires_show(args: argparse.Namespace) -> int:
+    questionnaire = _questionnaire(args.key, args.version)
+    if args.json:
+        print(json.dumps(questionnaire.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(f"{questionnaire.ident}: {questionnaire.title}")
+    print("areas: " + ", ".join(a.key for a in questionnaire.areas))
+    for question in questionnaire.questions:
+        print(f"  {question.key} ({question.kind.value}): {question.text}")
+        for option in question.scale.options if question.scale else ():
+            print(f"      {option.code} {option.key:<18} {option.role.value:<9} {option.label}")
+    return 0
+
+
+def cmd_rounds_create(args: argparse.Namespace) -> int:
+    from survey.services.rounds import create_round, parse_period
+
+    questionnaire = _questionnaire(args.questionnaire, args.version)
+    start, end = parse_period(args.period)
+
+    async def work(session: AsyncSession) -> None:
+        await create_round(session, key=args.key, questionnaire=questionnaire, start=start, end=end)
+
+    _with_session(settings_from_env(), work)
+    print(f"created round {args.key} ({questionnaire.ident}, {start} – {end})")
+    return 0
+
+
+def cmd_rounds_list(args: argparse.Namespace) -> int:
+    from survey.services.rounds import list_rounds
+
+    for survey_round in _with_session(settings_from_env(), list_rounds):
+        state = "closed" if survey_round.closed else "open"
+        print(
+            f"{survey_round.key}\t{survey_round.questionnaire}\t{survey_round.period_start}:{survey_round.period_end}\t{state}"
+        )
+    return 0
+
+
+def cmd_units_create(args: argparse.Namespace) -> int:
+    from survey.services.units import create_unit
+
+    async def work(session: AsyncSession) -> None:
+        await create_unit(session, kommunkod=args.municipality, key=args.key, name=args.name)
+
+    _with_session(settings_from_env(), work)
+    print(f"created unit {args.key} in {args.municipality}")
+    return 0
+
+
+def cmd_tokens_issue(args: argparse.Namespace) -> int:
+    from survey.services.batches import issue_tokens
+    from survey.services.rounds import swedish_today
+    from survey.tokens import TokenMinter
+
+    settings = settings_from_env()
+
+    async def work(session: AsyncSession) -> Any:
+        return await issue_tokens(
+            session,
+            TokenMinter(settings.secret_key),
+            load_shipped(),
+            round_key=args.round,
+            kommunkod=args.municipality,
+            area=args.area,
+            unit_key=args.unit,
+            count=args.count,
+            today=swedish_today(),
+        )
+
+    issued = _with_session(settings, work)
+    urls = [survey_url(settings, token) for token in issued.tokens]
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "batch": issued.batch.id,
+                    "round": args.round,
+                    "municipality": args.municipality,
+                    "area": args.area,
+                    "unit": args.unit,
+                    "urls": urls,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        print("\n".join(urls))
+    return 0
+
+
+def survey_url(settings: Settings, token: str) -> str:
+    return f"{settings.base_url.rstrip('/')}/s/{token}"
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from survey.demo import load_demo
+    from survey.migrate import upgrade
+
+    settings = settings_from_env()
+    upgrade(settings.database_url)
+    links = _with_session(settings, lambda session: load_demo(session, settings))
+    print("\nBrukarenkät demo: survey links (each can be answered once)\n")
+    for area, url in links:
+        print(f"  {area:<20} {url}")
+    print()
+    if args.no_serve:
+        return 0
+    return cmd_serve(args)
+
+
+# --- argument parsing -----------------------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="brukarenkat", description="Anonymous user surveys for social services.")
+    commands = parser.add_subparsers(metavar="COMMAND")
+
+    def serve_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=8000)
+        p.add_argument("--workers", type=int, default=1)
+
+    serve = commands.add_parser("serve", help="run the web app")
+    serve_options(serve)
+    serve.set_defaults(run=cmd_serve)
+
+    demo = commands.add_parser("demo", help="migrate, load demo data, print survey links and serve")
+    serve_options(demo)
+    demo.add_argument("--no-serve", action="store_true", help="load the demo data and print links, then stop")
+    demo.set_defaults(run=cmd_demo)
+
+    db = commands.add_parser("db", help="database schema").add_subparsers(metavar="ACTION")
+    db.add_parser("upgrade", help="create or migrate the schema and load the municipality register").set_defaults(
+        run=cmd_db_upgrade
+    )
+
+    quest = commands.add_parser("questionnaires", help="questionnaire definitions").add_subparsers(metavar="ACTION")
+    check = quest.add_parser("check", help="validate the shipped questionnaire files (or the given ones)")
+    check.add_argument("files", nargs="*")
+    check.set_defaults(run=cmd_questionnaires_check)
+    show = quest.add_parser("show", help="print a questionnaire definition")
+    show.add_argument("key")
+    show.add_argument("--version", type=int)
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(run=cmd_questionnaires_show)
+
+    rounds = commands.add_parser("rounds", help="survey rounds").add_subparsers(metavar="ACTION")
+    create = rounds.add_parser("create", help="create a survey round, e.g. ifo-2017")
+    create.add_argument("key")
+    create.add_argument("--questionnaire", required=True, help="questionnaire key, e.g. ifo")
+    create.add_argument("--version", type=int, help="questionnaire version (default: the newest)")
+    create.add_argument("--period", required=True, help="first:last day, e.g. 2017-09-01:2017-10-31")
+    create.set_defaults(run=cmd_rounds_create)
+    rounds.add_parser("list", help="list survey rounds").set_defaults(run=cmd_rounds_list)
+
+    units = commands.add_parser("units", help="units (enheter) of a municipality").add_subparsers(metavar="ACTION")
+    unit = units.add_parser("create", help="add a unit to a municipality")
+    unit.add_argument("--municipality", required=True, help="kommunkod, e.g. 2085")
+    unit.add_argument("--key", required=True)
+    unit.add_argument("--name", required=True)
+    unit.set_defaults(run=cmd_units_create)
+
+    tokens = commands.add_parser("tokens", help="survey tokens").add_subparsers(metavar="ACTION")
+    issue = tokens.add_parser("issue", help="mint a batch of single-use survey links")
+    issue.add_argument("--round", required=True)
+    issue.add_argument("--municipality", required=True, help="kommunkod, e.g. 2085")
+    issue.add_argument("--area", required=True, help="area key, e.g. vardnadshavare")
+    issue.add_argument("--unit", help="unit key (optional)")
+    issue.add_argument("--count", type=int, required=True)
+    issue.add_argument("--json", action="store_true")
+    issue.set_defaults(run=cmd_tokens_issue)
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""Settings: one frozen dataclass, read from the environment only by the CLI (prefix BRUKARENKAT_)."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from dataclasses import dataclass, fields
+from typing import Any
+
+ENV_PREFIX = "BRUKARENKAT_"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = "sqlite+aiosqlite:///data/brukarenkat.db"
+    """SQLAlchemy URL. SQLite (`sqlite+aiosqlite:///path`) by default; PostgreSQL in production
+    (`postgresql+asyncpg://user:password@host/db`)."""
+
+    secret_key: str = ""
+    """Signs survey tokens and the respondent's answers-in-progress cookie. Required; at least 32
+    characters. Changing it invalidates every token handed out."""
+
+    base_url: str = "http://127.0.0.1:8000"
+    """Public address of the platform, used to print survey links and QR codes."""
+
+    default_locale: str = "sv"
+    """Language of the respondent pages when the browser asks for none that a questionnaire offers."""
+
+    secure_cookies: bool = False
+    """Mark cookies Secure (HTTPS only). Turn on in production behind TLS."""
+
+    sqlite_synchronous: str = "FULL"
+    """SQLite `PRAGMA synchronous` in WAL mode. FULL syncs the WAL on every commit, so an answer the
+    server has acknowledged survives a crash or power loss; NORMAL is faster and survives a crash of
+    the server process but may lose the last commits on power loss."""
+
+    debug: bool = False
+    """Show tracebacks in error pages. Never in production: they can reveal answers."""
+
+    def __post_init__(self) -> None:
+        if len(self.secret_key) < 32:
+            raise ValueError(
+                f"secret_key must be at least 32 characters (got {len(self.secret_key)}); set {ENV_PREFIX}SECRET_KEY"
+            )
+        if self.sqlite_synchronous.upper() not in {"FULL", "NORMAL", "EXTRA"}:
+            raise ValueError(f"sqlite_synchronous must be FULL, NORMAL or EXTRA, got {self.sqlite_synchronous!r}")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Settings from BRUKARENKAT_* variables; `overrides` win (the CLI passes its own defaults)."""
+        environ = dict(os.environ if environ is None else environ)
+        values: dict[str, Any] = {}
+        for field in fields(cls):
+            raw = environ.get(ENV_PREFIX + field.name.upper())
+            if raw is None:
+                continue
+            values[field.name] = _parse_bool(field.name, raw) if field.type == "bool" else raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+def setting_docs() -> dict[str, str]:
+    """Each setting's environment variable and its docstring, for the README test and `--help`."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(Settings))
+    body = tree.body[0].body  # type: ignore[attr-defined]
+    docs: dict[str, str] = {}
+    for node, following in itertools.pairwise(body):
+        if isinstance(node, ast.AnnAssign) and isinstance(following, ast.Expr):
+            name = node.target.id  # type: ignore[attr-defined]
+            docs[ENV_PREFIX + name.upper()] = " ".join(following.value.value.split())  # type: ignore[attr-defined]
+    return docs
+
+
+def _parse_bool(name: str, raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"{ENV_PREFIX}{name.upper()} must be true or false, got {raw!r}")

@@ -1,0 +1,133 @@
+"""Languages: which are enabled and complete, locale negotiation, gettext per request, text direction.
+
+Catalogs are compiled from the .po files in memory at start-up, so there are no generated .mo files to
+forget; fuzzy entries are left out, as gettext would.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from questionnaires import Questionnaire
+from questionnaires.extract import translatable_texts
+
+SOURCE_LOCALE = "sv"
+"""Both gettext domains are written in Swedish: translators in Swedish social services work from Swedish."""
+
+DOMAINS = ("messages", "questionnaires")
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    code: str
+    name: str
+    """The language's own name ("العربية", not "Arabic")."""
+    direction: str
+    """"ltr" or "rtl", from CLDR through babel; never guessed from the text."""
+
+
+def text_direction(code: str) -> str:
+    return Locale.parse(code).text_direction
+
+
+def enabled_languages() -> list[Language]:
+    raw = tomllib.loads((resources.files("translations") / "languages.toml").read_text(encoding="utf-8"))
+    languages = []
+    for entry in raw["languages"]:
+        try:
+            direction = text_direction(entry["code"])
+        except (UnknownLocaleError, ValueError) as error:
+            raise ValueError(f"languages.toml: unknown locale {entry['code']!r}") from error
+        languages.append(Language(code=entry["code"], name=entry["name"], direction=direction))
+    return languages
+
+
+def _read_catalog(code: str, domain: str) -> Catalog | None:
+    po = resources.files("translations") / code / "LC_MESSAGES" / f"{domain}.po"
+    if not po.is_file():
+        return None
+    with po.open("rb") as handle:
+        return read_po(handle, locale=code, domain=domain)
+
+
+def _compile(catalog: Catalog | None) -> gettext.NullTranslations:
+    if catalog is None:
+        return gettext.NullTranslations()
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(fp=buffer)
+
+
+def _translated(catalog: Catalog | None, entries: Iterable[tuple[str | None, str]]) -> bool:
+    """Whether every (context, msgid) has a non-fuzzy translation in the catalog."""
+    if catalog is None:
+        return False
+    for context, msgid in entries:
+        message = catalog.get(msgid, context=context)
+        if message is None or message.fuzzy or not message.string:
+            return False
+    return True
+
+
+class Catalogs:
+    """Compiled catalogs of every enabled language, read once when the app starts."""
+
+    def __init__(self, languages: list[Language] | None = None) -> None:
+        self.languages = {lang.code: lang for lang in (languages or enabled_languages())}
+        self._sources = {(code, d): _read_catalog(code, d) for code in self.languages for d in DOMAINS}
+        self._compiled = {key: _compile(catalog) for key, catalog in self._sources.items()}
+        template = resources.files("translations") / "messages.pot"
+        with template.open("rb") as handle:
+            self._ui_texts = [(m.context, m.id) for m in read_po(handle) if m.id and isinstance(m.id, str)]
+
+    def messages(self, code: str) -> gettext.NullTranslations:
+        return self._compiled[(code, "messages")]
+
+    def questionnaire_gettext(self, code: str) -> gettext.NullTranslations:
+        return self._compiled[(code, "questionnaires")]
+
+    def offered_for(self, questionnaire: Questionnaire) -> list[Language]:
+        """Languages in which this questionnaire can be answered from the first page to the last:
+        every text of the questionnaire and every string of the UI (messages.pot) translated."""
+        texts = translatable_texts(questionnaire)
+        return [
+            language
+            for code, language in self.languages.items()
+            if code == SOURCE_LOCALE
+            or (
+                _translated(self._sources[(code, "questionnaires")], texts)
+                and _translated(self._sources[(code, "messages")], self._ui_texts)
+            )
+        ]
+
+
+def negotiate(accept_language: str | None, offered: list[str], default: str) -> str:
+    """The best of `offered` for an Accept-Language header, or `default`."""
+    wanted: list[tuple[float, str]] = []
+    for part in (accept_language or "").split(","):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        if tag:
+            wanted.append((quality, tag.strip().replace("-", "_")))
+    for _, tag in sorted(wanted, key=lambda item: -item[0]):
+        for code in offered:
+            if tag.lower() == code.lower() or tag.split("_")[0].lower() == code.lower():
+                return code
+    return default if default in offered else (offered[0] if offered else default)

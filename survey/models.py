@@ -1,0 +1,125 @@
+"""Database tables. What `responses`, `answers` and `redeemed_tokens` may hold is the anonymity model
+(DESIGN.md §3): read `tests/survey/test_anonymity.py` before adding a column to any of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ANONYMOUS_TABLES = ("responses", "answers", "redeemed_tokens")
+"""Tables whose physical order must not follow arrival: SQLite WITHOUT ROWID, CLUSTERed on PostgreSQL."""
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Municipality(Base):
+    """One of Sweden's 290 kommuner, loaded from the register shipped in survey/data."""
+
+    __tablename__ = "municipalities"
+    kommunkod: Mapped[str] = mapped_column(String(4), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    lan_code: Mapped[str] = mapped_column(String(2))
+    lan_name: Mapped[str] = mapped_column(String(100))
+
+
+class Unit(Base):
+    """An enhet of a municipality (a HVB home, the ekonomiskt bistånd office), results can be reported by."""
+
+    __tablename__ = "units"
+    __table_args__ = (UniqueConstraint("kommunkod", "key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kommunkod: Mapped[str] = mapped_column(ForeignKey("municipalities.kommunkod"))
+    key: Mapped[str] = mapped_column(String(60))
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class SurveyRound(Base):
+    """One measuring period of one questionnaire version ("ifo-2017"): the finest time a response carries."""
+
+    __tablename__ = "survey_rounds"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    questionnaire: Mapped[str] = mapped_column(String(60))
+    """The questionnaire version's ident, `ifo@1`."""
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    closed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TokenBatch(Base):
+    """A number of tokens minted together for one municipality, area and optionally unit.
+
+    Only the count is stored, never the tokens: a batch can be reprinted only by minting a new one.
+    """
+
+    __tablename__ = "token_batches"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id"))
+    kommunkod: Mapped[str] = mapped_column(ForeignKey("municipalities.kommunkod"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    area: Mapped[str] = mapped_column(String(60))
+    size: Mapped[int] = mapped_column(Integer)
+    created_on: Mapped[dt.date] = mapped_column(Date)
+    """A day, not a time: batches are not meant to tell one respondent from another."""
+    voided: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class RedeemedToken(Base):
+    """sha256 of a used token's nonce. The primary key is what makes a token single-use.
+
+    No link to the response it produced, and no time: see DESIGN.md §3.
+    """
+
+    __tablename__ = "redeemed_tokens"
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 - SQLAlchemy's table-args shape
+    nonce_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("token_batches.id"))
+
+
+class Response(Base):
+    """One respondent's submission: where and in which round it belongs, nothing about who or when."""
+
+    __tablename__ = "responses"
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    """128 random bits in hex; never sequential, so storage and key order say nothing of arrival."""
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id"))
+    kommunkod: Mapped[str] = mapped_column(ForeignKey("municipalities.kommunkod"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    area: Mapped[str] = mapped_column(String(60))
+
+
+class Answer(Base):
+    """One answered question of a response; unanswered questions have no row."""
+
+    __tablename__ = "answers"
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012
+    response_id: Mapped[str] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True)
+    question: Mapped[str] = mapped_column(String(60), primary_key=True)
+    option: Mapped[str | None] = mapped_column(String(60))
+    """The option key; None for free text."""
+    text: Mapped[str | None] = mapped_column(Text)
+    """Free text; None for option answers."""

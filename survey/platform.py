@@ -1,0 +1,47 @@
+"""Everything a request handler needs, built once from Settings: no globals, no import-time state."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from questionnaires import Questionnaire, load_shipped
+from survey.config import Settings
+from survey.db import create_engine, session_factory
+from survey.i18n import Catalogs
+from survey.pages import Pages
+from survey.tokens import ANSWERS_COOKIE, Signer, TokenMinter
+
+
+@dataclass(frozen=True, slots=True)
+class Platform:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    minter: TokenMinter
+    answers_signer: Signer
+    questionnaires: dict[str, Questionnaire]
+    catalogs: Catalogs
+    pages: Pages
+
+    @classmethod
+    def build(cls, settings: Settings) -> Platform:
+        engine = create_engine(settings)
+        catalogs = Catalogs()
+        return cls(
+            settings=settings,
+            engine=engine,
+            sessions=session_factory(engine),
+            minter=TokenMinter(settings.secret_key),
+            answers_signer=Signer(settings.secret_key, ANSWERS_COOKIE),
+            questionnaires=load_shipped(),
+            catalogs=catalogs,
+            pages=Pages(catalogs),
+        )
+
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """One session per request, closed (and so its connection returned) when the response is sent."""
+        async with self.sessions() as session:
+            yield session

@@ -1,0 +1,1 @@
+"""One router per audience: respondents (HTML) and the JSON API."""

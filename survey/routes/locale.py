@@ -1,0 +1,23 @@
+"""Which language a respondent sees: their own choice (a cookie), else their browser's, else the default."""
+
+from __future__ import annotations
+
+from litestar import Request
+from litestar.datastructures import Cookie
+
+from survey.config import Settings
+from survey.i18n import negotiate
+from survey.platform import Platform
+
+LANG_COOKIE = "lang"
+
+
+def respondent_locale(request: Request, platform: Platform, *, offered: list[str]) -> str:
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen in offered:
+        return chosen
+    return negotiate(request.headers.get("accept-language"), offered, platform.settings.default_locale)
+
+
+def language_cookie(code: str, settings: Settings) -> Cookie:
+    return Cookie(key=LANG_COOKIE, value=code, path="/", httponly=True, samesite="lax", secure=settings.secure_cookies)

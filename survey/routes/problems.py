@@ -1,0 +1,57 @@
+"""Pages that tell a respondent, in their language, why a link cannot be answered."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from litestar import MediaType, Request, Response
+from litestar.datastructures import Cookie
+
+from survey.platform import Platform
+from survey.routes.locale import respondent_locale
+from survey.services.responses import LinkProblem
+
+
+def N_(message: str) -> str:
+    return message
+
+
+PROBLEMS: dict[LinkProblem | None, tuple[int, str, str]] = {
+    LinkProblem.TAMPERED: (
+        400,
+        N_("Länken fungerar inte"),
+        N_("Länken är inte hel eller har ändrats. Be personalen om en ny länk."),
+    ),
+    LinkProblem.USED: (
+        409,
+        N_("Enkäten är redan besvarad"),
+        N_("Den här länken har redan använts. Varje länk kan bara användas en gång. Tack för att du har svarat!"),
+    ),
+    LinkProblem.EXPIRED: (
+        410,
+        N_("Länken gäller inte längre"),
+        N_("Tiden för att svara med den här länken har gått ut."),
+    ),
+    LinkProblem.CLOSED: (410, N_("Enkäten är stängd"), N_("Det går inte längre att svara på den här enkäten.")),
+    LinkProblem.NOT_YET_OPEN: (
+        403,
+        N_("Enkäten har inte öppnat än"),
+        N_("Det går att svara när enkätperioden har börjat."),
+    ),
+    None: (
+        400,
+        N_("Svaren kunde inte tas emot"),
+        N_("Något i svaren stämde inte, så inget sparades. Be personalen om en ny länk och försök igen."),
+    ),
+}
+"""Status, heading and message per problem; None is answers that the questionnaire does not accept."""
+
+
+def link_problem_page(
+    request: Request, platform: Platform, problem: LinkProblem | None, *, cookies: Sequence[Cookie] = ()
+) -> Response[str]:
+    locale = respondent_locale(request, platform, offered=list(platform.catalogs.languages))
+    gettext = platform.catalogs.messages(locale).gettext
+    status, heading, message = PROBLEMS[problem]
+    page = platform.pages.render("problem.html", locale=locale, heading=gettext(heading), message=gettext(message))
+    return Response(content=page, media_type=MediaType.HTML, status_code=status, cookies=list(cookies))

@@ -1,0 +1,192 @@
+"""The respondent's pages: welcome, one question per screen, review, submit, thank you.
+
+Works without JavaScript. Every page is `Cache-Control: no-store` (see app.py), so a shared tablet's back
+button cannot bring back a previous respondent's page from the cache.
+"""
+
+from __future__ import annotations
+
+from litestar import MediaType, Request, Response, Router, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, URLEncodedBody
+from litestar.response import Redirect
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from survey.platform import Platform
+from survey.progress import COOKIE, answers_cookie, cleared_cookie, read_answers
+from survey.routes.locale import LANG_COOKIE, language_cookie, respondent_locale
+from survey.routes.problems import link_problem_page
+from survey.services.errors import InvalidInput
+from survey.services.responses import LinkRefused, OpenLink, open_link, submit_response
+from survey.services.rounds import swedish_today
+
+
+def _html(content: str, status_code: int = 200, **kwargs: object) -> Response[str]:
+    return Response(content=content, media_type=MediaType.HTML, status_code=status_code, **kwargs)  # type: ignore[arg-type]
+
+
+async def _open(platform: Platform, session: AsyncSession, token: str) -> OpenLink:
+    return await open_link(session, platform.minter, platform.questionnaires, token, today=swedish_today())
+
+
+@get("/", sync_to_thread=False)
+def home(request: Request, platform: NamedDependency[Platform]) -> Response[str]:
+    locale = respondent_locale(request, platform, offered=list(platform.catalogs.languages))
+    return _html(platform.pages.render("home.html", locale=locale))
+
+
+@get("/s/{token:str}")
+async def welcome(
+    request: Request,
+    token: str,
+    platform: NamedDependency[Platform],
+    db_session: NamedDependency[AsyncSession],
+    lang: FromQuery[str | None] = None,
+) -> Response[str] | Redirect:
+    try:
+        link = await _open(platform, db_session, token)
+    except LinkRefused as refused:
+        return link_problem_page(request, platform, refused.problem)
+    offered = platform.catalogs.offered_for(link.questionnaire)
+    codes = [language.code for language in offered]
+    if lang is not None and lang in codes:
+        return Redirect(f"/s/{token}", status_code=303, cookies=[language_cookie(lang, platform.settings)])
+    locale = respondent_locale(request, platform, offered=codes)
+    page = platform.pages.render(
+        "welcome.html",
+        locale=locale,
+        q=link.questionnaire,
+        token=token,
+        languages=offered,
+        total=len(link.questionnaire.questions),
+    )
+    return _html(page)
+
+
+@get("/s/{token:str}/{number:int}")
+async def show_question(
+    request: Request,
+    token: str,
+    number: int,
+    platform: NamedDependency[Platform],
+    db_session: NamedDependency[AsyncSession],
+) -> Response[str] | Redirect:
+    try:
+        link = await _open(platform, db_session, token)
+    except LinkRefused as refused:
+        return link_problem_page(request, platform, refused.problem)
+    questions = link.questionnaire.questions
+    if not 1 <= number <= len(questions):
+        return Redirect(f"/s/{token}/review", status_code=303)
+    question = questions[number - 1]
+    answers = read_answers(platform.answers_signer, token, request.cookies.get(COOKIE))
+    page = platform.pages.render(
+        "question.html",
+        locale=_locale_for(request, platform, link),
+        q=link.questionnaire,
+        token=token,
+        number=number,
+        total=len(questions),
+        question=question,
+        current=answers.get(question.key),
+    )
+    return _html(page)
+
+
+@post("/s/{token:str}/{number:int}")
+async def answer_question(
+    request: Request,
+    token: str,
+    number: int,
+    data: URLEncodedBody[dict[str, str]],
+    platform: NamedDependency[Platform],
+    db_session: NamedDependency[AsyncSession],
+) -> Response[str] | Redirect:
+    """Keep (or clear) this question's answer, then go back or on. An unknown value is ignored, not stored."""
+    try:
+        link = await _open(platform, db_session, token)
+    except LinkRefused as refused:
+        return link_problem_page(request, platform, refused.problem)
+    questions = link.questionnaire.questions
+    if not 1 <= number <= len(questions):
+        return Redirect(f"/s/{token}/review", status_code=303)
+    question = questions[number - 1]
+    answers = read_answers(platform.answers_signer, token, request.cookies.get(COOKIE))
+    value = (data.get("answer") or "").strip()
+    if value and question.accepts(value):
+        answers[question.key] = value
+    elif not value:
+        answers.pop(question.key, None)
+    going_back = data.get("nav") == "back"
+    target = number - 1 if going_back else number + 1
+    location = (
+        f"/s/{token}/{target}"
+        if 1 <= target <= len(questions)
+        else f"/s/{token}"
+        if target < 1
+        else f"/s/{token}/review"
+    )
+    cookie = answers_cookie(platform.answers_signer, token, answers, secure=platform.settings.secure_cookies)
+    return Redirect(location, status_code=303, cookies=[cookie])
+
+
+@get("/s/{token:str}/review")
+async def review(
+    request: Request,
+    token: str,
+    platform: NamedDependency[Platform],
+    db_session: NamedDependency[AsyncSession],
+) -> Response[str]:
+    try:
+        link = await _open(platform, db_session, token)
+    except LinkRefused as refused:
+        return link_problem_page(request, platform, refused.problem)
+    answers = read_answers(platform.answers_signer, token, request.cookies.get(COOKIE))
+    items = []
+    for question in link.questionnaire.questions:
+        value = answers.get(question.key)
+        option = question.scale.option(value) if (question.scale and value) else None
+        items.append({"question": question, "option": option, "text": None if question.scale else value})
+    page = platform.pages.render(
+        "review.html", locale=_locale_for(request, platform, link), q=link.questionnaire, token=token, items=items
+    )
+    return _html(page)
+
+
+@post("/s/{token:str}/submit")
+async def submit(
+    request: Request,
+    token: str,
+    platform: NamedDependency[Platform],
+    db_session: NamedDependency[AsyncSession],
+) -> Response[str] | Redirect:
+    secure = platform.settings.secure_cookies
+    try:
+        link = await _open(platform, db_session, token)
+        answers = read_answers(platform.answers_signer, token, request.cookies.get(COOKIE))
+        await submit_response(db_session, link, answers)
+    except LinkRefused as refused:
+        return link_problem_page(request, platform, refused.problem, cookies=[cleared_cookie(token, secure=secure)])
+    except InvalidInput:
+        return link_problem_page(request, platform, None, cookies=[cleared_cookie(token, secure=secure)])
+    return Redirect("/thanks", status_code=303, cookies=[cleared_cookie(token, secure=secure)])
+
+
+@get("/thanks", sync_to_thread=False)
+def thanks(request: Request, platform: NamedDependency[Platform]) -> Response[str]:
+    locale = respondent_locale(request, platform, offered=list(platform.catalogs.languages))
+    return _html(platform.pages.render("thanks.html", locale=locale))
+
+
+def _locale_for(request: Request, platform: Platform, link: OpenLink) -> str:
+    offered = [language.code for language in platform.catalogs.offered_for(link.questionnaire)]
+    return respondent_locale(request, platform, offered=offered)
+
+
+respondent_router = Router(
+    path="/",
+    route_handlers=[home, welcome, show_question, answer_question, review, submit, thanks],
+    include_in_schema=False,
+)
+
+__all__ = ["LANG_COOKIE", "respondent_router"]

@@ -1,0 +1,133 @@
+"""Open a survey link and store its answers: the token is redeemed and the answers stored in one
+transaction, and nothing stored links the two (DESIGN.md §3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from questionnaires import QuestionKind, Questionnaire
+from questionnaires.answers import answer_problems
+from survey.models import Answer, RedeemedToken, Response, SurveyRound, TokenBatch
+from survey.services.errors import InvalidInput
+from survey.tokens import TokenClaims, TokenMinter
+
+
+class LinkProblem(StrEnum):
+    """Why a survey link cannot be answered; each has its own page in the respondent's language."""
+
+    TAMPERED = "tampered"
+    USED = "used"
+    EXPIRED = "expired"
+    CLOSED = "closed"
+    NOT_YET_OPEN = "not_yet_open"
+
+
+class LinkRefused(Exception):
+    def __init__(self, problem: LinkProblem) -> None:
+        self.problem = problem
+        super().__init__(problem.value)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenLink:
+    """A verified token whose round is open and which has not been used."""
+
+    claims: TokenClaims
+    round_id: int
+    round_key: str
+    questionnaire: Questionnaire
+
+
+async def open_link(
+    session: AsyncSession,
+    minter: TokenMinter,
+    questionnaires: Mapping[str, Questionnaire],
+    token: str,
+    *,
+    today: dt.date,
+) -> OpenLink:
+    """The link's survey, or `LinkRefused` saying why it cannot be answered today."""
+    claims = minter.verify(token)
+    if claims is None:
+        raise LinkRefused(LinkProblem.TAMPERED)
+    row = (
+        await session.execute(
+            select(TokenBatch, SurveyRound)
+            .join(SurveyRound, SurveyRound.id == TokenBatch.round_id)
+            .where(TokenBatch.id == claims.batch_id)
+        )
+    ).first()
+    if row is None:
+        raise LinkRefused(LinkProblem.TAMPERED)
+    batch, survey_round = row
+    signed_place = (claims.round_key, claims.kommunkod, claims.area, claims.unit_id)
+    if signed_place != (survey_round.key, batch.kommunkod, batch.area, batch.unit_id):
+        raise LinkRefused(LinkProblem.TAMPERED)
+    if survey_round.closed:
+        raise LinkRefused(LinkProblem.CLOSED)
+    if batch.voided or today > survey_round.period_end:
+        raise LinkRefused(LinkProblem.EXPIRED)
+    if today < survey_round.period_start:
+        raise LinkRefused(LinkProblem.NOT_YET_OPEN)
+    if await session.get(RedeemedToken, claims.nonce_hash) is not None:
+        raise LinkRefused(LinkProblem.USED)
+    return OpenLink(
+        claims=claims,
+        round_id=survey_round.id,
+        round_key=survey_round.key,
+        questionnaire=questionnaires[survey_round.questionnaire],
+    )
+
+
+async def submit_response(session: AsyncSession, link: OpenLink, answers: Mapping[str, str]) -> None:
+    """Redeem the token and store the answers in one transaction, or store nothing at all.
+
+    The token's hash goes in first, so that of two submits racing with one token the second fails on the
+    primary key before any answer of it is written. Raises `LinkRefused(USED)` for the loser and
+    `InvalidInput` for answers the questionnaire does not have.
+    """
+    problems = answer_problems(link.questionnaire, answers)
+    if problems:
+        raise InvalidInput("; ".join(problems))
+    claims = link.claims
+    try:
+        session.add(RedeemedToken(nonce_hash=claims.nonce_hash, batch_id=claims.batch_id))
+        await session.flush()
+        response = Response(
+            id=secrets.token_hex(16),
+            round_id=link.round_id,
+            kommunkod=claims.kommunkod,
+            unit_id=claims.unit_id,
+            area=claims.area,
+        )
+        session.add(response)
+        await session.flush()
+        session.add_all(_answer_rows(link.questionnaire, response.id, answers))
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        raise LinkRefused(LinkProblem.USED) from None
+
+
+def _answer_rows(questionnaire: Questionnaire, response_id: str, answers: Mapping[str, str]) -> list[Answer]:
+    rows = []
+    for key, value in answers.items():
+        question = questionnaire.question(key)
+        is_text = question is not None and question.kind is QuestionKind.TEXT
+        rows.append(
+            Answer(
+                response_id=response_id,
+                question=key,
+                option=None if is_text else value,
+                text=value if is_text else None,
+            )
+        )
+    return rows

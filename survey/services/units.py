@@ -1,0 +1,36 @@
+"""Municipalities and their units (enheter)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from questionnaires.validator import KEY_PATTERN
+from survey.models import Municipality, Unit
+from survey.services.errors import InvalidInput, NotFound
+
+
+async def get_municipality(session: AsyncSession, kommunkod: str) -> Municipality:
+    municipality = await session.get(Municipality, kommunkod)
+    if municipality is None:
+        raise NotFound(f"no municipality with kommunkod {kommunkod!r} (four digits, e.g. 2085)")
+    return municipality
+
+
+async def get_unit(session: AsyncSession, kommunkod: str, key: str) -> Unit:
+    unit = await session.scalar(select(Unit).where(Unit.kommunkod == kommunkod, Unit.key == key))
+    if unit is None:
+        raise NotFound(f"municipality {kommunkod} has no unit {key!r}")
+    return unit
+
+
+async def create_unit(session: AsyncSession, *, kommunkod: str, key: str, name: str) -> Unit:
+    await get_municipality(session, kommunkod)
+    if not KEY_PATTERN.match(key):
+        raise InvalidInput(f"unit key {key!r} must be lower-case ASCII letters, digits and _")
+    if await session.scalar(select(Unit.id).where(Unit.kommunkod == kommunkod, Unit.key == key)) is not None:
+        raise InvalidInput(f"municipality {kommunkod} has a unit {key!r} already")
+    unit = Unit(kommunkod=kommunkod, key=key, name=name.strip() or key)
+    session.add(unit)
+    await session.flush()
+    return unit
