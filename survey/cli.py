@@ -174,6 +174,17 @@ def cmd_rounds_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rounds_close(args: argparse.Namespace) -> int:
+    from survey.services.rounds import close_round
+
+    async def work(session: AsyncSession) -> None:
+        await close_round(session, args.key)
+
+    _with_session(settings_from_env(), work)
+    print(f"closed round {args.key}")
+    return 0
+
+
 def cmd_units_create(args: argparse.Namespace) -> int:
     from survey.services.units import create_unit
 
@@ -291,6 +302,9 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--period", required=True, help="first:last day, e.g. 2017-09-01:2017-10-31")
     create.set_defaults(run=cmd_rounds_create)
     rounds.add_parser("list", help="list survey rounds").set_defaults(run=cmd_rounds_list)
+    close = rounds.add_parser("close", help="stop accepting answers and erase the order they arrived in")
+    close.add_argument("key")
+    close.set_defaults(run=cmd_rounds_close)
 
     units = commands.add_parser("units", help="units (enheter) of a municipality").add_subparsers(metavar="ACTION")
     unit = units.add_parser("create", help="add a unit to a municipality")

@@ -10,7 +10,7 @@ from typing import Any
 from litestar import Router, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, NotFoundException
-from litestar.params import JSONBody
+from litestar.params import FromPath, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from survey.platform import Platform
@@ -82,7 +82,7 @@ def questionnaires(platform: NamedDependency[Platform]) -> list[dict[str, Any]]:
 
 
 @get("/questionnaires/{ident:str}", sync_to_thread=False)
-def questionnaire(ident: str, platform: NamedDependency[Platform]) -> dict[str, Any]:
+def questionnaire(ident: FromPath[str], platform: NamedDependency[Platform]) -> dict[str, Any]:
     found = platform.questionnaires.get(ident)
     if found is None:
         raise NotFoundException(f"no questionnaire {ident!r}; idents look like ifo@1")
@@ -98,7 +98,7 @@ async def rounds(db_session: NamedDependency[AsyncSession]) -> list[RoundOut]:
 
 @get("/survey/{token:str}")
 async def open_survey(
-    token: str, platform: NamedDependency[Platform], db_session: NamedDependency[AsyncSession]
+    token: FromPath[str], platform: NamedDependency[Platform], db_session: NamedDependency[AsyncSession]
 ) -> SurveyOut:
     link = await _open(platform, db_session, token)
     languages = [LanguageOut(x.code, x.name, x.direction) for x in platform.catalogs.offered_for(link.questionnaire)]
@@ -109,7 +109,7 @@ async def open_survey(
 
 @post("/survey/{token:str}", status_code=201)
 async def submit_survey(
-    token: str,
+    token: FromPath[str],
     data: JSONBody[SubmissionIn],
     platform: NamedDependency[Platform],
     db_session: NamedDependency[AsyncSession],

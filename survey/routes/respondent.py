@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from litestar import MediaType, Request, Response, Router, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, URLEncodedBody
+from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -38,7 +38,7 @@ def home(request: Request, platform: NamedDependency[Platform]) -> Response[str]
 @get("/s/{token:str}")
 async def welcome(
     request: Request,
-    token: str,
+    token: FromPath[str],
     platform: NamedDependency[Platform],
     db_session: NamedDependency[AsyncSession],
     lang: FromQuery[str | None] = None,
@@ -66,8 +66,8 @@ async def welcome(
 @get("/s/{token:str}/{number:int}")
 async def show_question(
     request: Request,
-    token: str,
-    number: int,
+    token: FromPath[str],
+    number: FromPath[int],
     platform: NamedDependency[Platform],
     db_session: NamedDependency[AsyncSession],
 ) -> Response[str] | Redirect:
@@ -96,8 +96,8 @@ async def show_question(
 @post("/s/{token:str}/{number:int}")
 async def answer_question(
     request: Request,
-    token: str,
-    number: int,
+    token: FromPath[str],
+    number: FromPath[int],
     data: URLEncodedBody[dict[str, str]],
     platform: NamedDependency[Platform],
     db_session: NamedDependency[AsyncSession],
@@ -133,7 +133,7 @@ async def answer_question(
 @get("/s/{token:str}/review")
 async def review(
     request: Request,
-    token: str,
+    token: FromPath[str],
     platform: NamedDependency[Platform],
     db_session: NamedDependency[AsyncSession],
 ) -> Response[str]:
@@ -156,7 +156,7 @@ async def review(
 @post("/s/{token:str}/submit")
 async def submit(
     request: Request,
-    token: str,
+    token: FromPath[str],
     platform: NamedDependency[Platform],
     db_session: NamedDependency[AsyncSession],
 ) -> Response[str] | Redirect:

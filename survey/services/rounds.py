@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from questionnaires import Questionnaire
 from questionnaires.validator import KEY_PATTERN
-from survey.models import SurveyRound
+from survey.models import ANONYMOUS_TABLES, SurveyRound
 from survey.services.errors import InvalidInput, NotFound
 
 
@@ -58,3 +58,19 @@ SWEDEN = ZoneInfo("Europe/Stockholm")
 def swedish_today() -> dt.date:
     """Today's date in Sweden: a round's period is Swedish calendar days, whatever the server's zone."""
     return dt.datetime.now(SWEDEN).date()
+
+
+async def close_round(session: AsyncSession, key: str) -> SurveyRound:
+    """Stop accepting answers and, on PostgreSQL, rewrite the anonymous tables in key order.
+
+    PostgreSQL stores rows in arrival order until a table is rewritten; CLUSTER on the random primary key
+    removes that order, which would otherwise link the n-th card handed out to the n-th row (DESIGN.md §3.5).
+    SQLite keeps these tables WITHOUT ROWID, in key order from the start.
+    """
+    survey_round = await get_round(session, key)
+    survey_round.closed = True
+    await session.flush()
+    if session.bind.dialect.name == "postgresql":
+        for table in ANONYMOUS_TABLES:
+            await session.execute(text(f"CLUSTER {table} USING pk_{table}"))
+    return survey_round

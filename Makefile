@@ -1,0 +1,52 @@
+# make demo: install and serve the platform with demo data on SQLite (http://127.0.0.1:8000)
+# make test: install and run every check: ruff, import-linter, pytest (SQLite + PostgreSQL, chromium)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: demo test install system-deps messages bench clean
+
+demo: $(INSTALLED)
+	$(BIN)/brukarenkat demo
+
+test: $(INSTALLED) system-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	@if [ -z "$$BRUKARENKAT_TEST_POSTGRES_URL" ] && [ "$$(id -u)" = 0 ]; then \
+		eval "$$(bash .ci/postgres.sh)"; export BRUKARENKAT_TEST_POSTGRES_URL; \
+		MPLCONFIGDIR=$$(mktemp -d) $(BIN)/pytest; \
+	else \
+		[ -n "$$BRUKARENKAT_TEST_POSTGRES_URL" ] || echo "note: not root and BRUKARENKAT_TEST_POSTGRES_URL unset: SQLite only"; \
+		MPLCONFIGDIR=$$(mktemp -d) $(BIN)/pytest; \
+	fi
+
+install: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+# Debian packages the tests use: chromium (browser tests), PostgreSQL (the second database).
+system-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+		else echo "note: install$$missing (apt) to run every test"; fi; \
+	fi
+
+# Re-extract the UI strings after changing templates or Python strings.
+messages: $(INSTALLED)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --omit-header -o translations/messages.pot .
+
+bench: $(INSTALLED)
+	$(BIN)/python bench/submit.py
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .ruff_cache

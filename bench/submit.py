@@ -1,0 +1,529 @@
+"""Load test of the submit endpoint, POST /api/v1/survey/{token}, against a bare litestar baseline.
+
+Why: a survey round hands out cards to a whole municipality at once and kiosks submit in bursts; this tells
+how many submits per second one server takes, at what latency, and how much of the cost is our stack
+(token verification, round lookup, ORM, dependency injection) rather than the database.
+
+For each database (SQLite in a temporary folder always; PostgreSQL when BRUKARENKAT_BENCH_POSTGRES_URL is set)
+it runs two targets, each for at most --seconds and --tokens requests:
+
+- brukarenkat: the real server (`brukarenkat serve`), on a freshly migrated database with a round and
+  minted tokens, every request redeeming a token of its own;
+- bare: bench/bare_app.py under uvicorn, the same inserts in one transaction without our stack.
+
+Afterwards it checks that the table of responses holds one row per 201 (and answers and redeemed tokens
+match), and that no request got 409. Loopback only. Usage: `.venv/bin/python bench/submit.py --help`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import MetaData, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+import bare_app
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+BIN = Path(sys.executable).parent
+HOST = "127.0.0.1"
+POSTGRES_ENV = "BRUKARENKAT_BENCH_POSTGRES_URL"
+ROUND = "bench"
+MUNICIPALITY = "2085"
+AREA = "vardnadshavare"
+MAX_BATCH = 10_000
+"""`brukarenkat tokens issue` mints at most this many per call (survey/services/batches.py)."""
+BODY = json.dumps(
+    {"answers": {"kontakt": "mycket_latt", "nojd": "ganska_nojd", "forandring": "ingen_skillnad"}}
+).encode()
+ANSWERS_PER_SUBMIT = 3
+STARTUP_TIMEOUT_S = 20.0
+SHUTDOWN_TIMEOUT_S = 10.0
+DRAIN_GRACE_S = 15.0
+"""How long requests still in flight at the deadline may take before the run is cut off."""
+
+
+# --- results --------------------------------------------------------------------------------------
+
+
+@dataclass
+class LoadResult:
+    """What the load generator saw: status codes, per-request latencies and the wall time they took."""
+
+    statuses: Counter[int] = field(default_factory=Counter)
+    latencies: list[float] = field(default_factory=list)
+    transport_errors: Counter[str] = field(default_factory=Counter)
+    elapsed: float = 0.0
+
+    @property
+    def requests(self) -> int:
+        return sum(self.statuses.values()) + sum(self.transport_errors.values())
+
+
+@dataclass
+class Row:
+    """One line of the report: one target on one database."""
+
+    database: str
+    target: str
+    workers: int
+    clients: int
+    requests: int
+    created: int
+    submits_per_s: float
+    p50_ms: float
+    p99_ms: float
+    ratio: float | None
+    statuses: dict[str, int]
+    transport_errors: dict[str, int]
+    stored: dict[str, int]
+    consistent: bool
+    server_log_problems: list[str]
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Target:
+    """A server to load: how to start it, where to send submits and which tables to count afterwards."""
+
+    name: str
+    command: list[str]
+    env: dict[str, str]
+    port: int
+    ready_path: str
+    tokens: list[str]
+    table_prefix: str
+
+
+# --- load generator -------------------------------------------------------------------------------
+
+Send = Callable[[str], Awaitable[int]]
+
+
+@contextlib.asynccontextmanager
+async def httpx_sender(port: int) -> Any:
+    """One keep-alive connection per worker through httpx: the ordinary client, but ~3x the CPU per request."""
+    async with httpx.AsyncClient(
+        base_url=f"http://{HOST}:{port}",
+        headers={"content-type": "application/json"},
+        limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+        timeout=httpx.Timeout(60.0),
+    ) as client:
+
+        async def send(path: str) -> int:
+            return (await client.post(path, content=BODY)).status_code
+
+        yield send
+
+
+@contextlib.asynccontextmanager
+async def raw_sender(port: int) -> Any:
+    """One keep-alive HTTP/1.1 connection per worker over asyncio streams: a load generator light enough
+    to leave the server most of a 2-core machine. Understands Content-Length bodies only, which is all
+    litestar sends for these responses."""
+    connection: list[Any] = []
+
+    async def send(path: str) -> int:
+        if not connection:
+            connection.extend(await asyncio.open_connection(HOST, port))
+        reader, writer = connection
+        writer.write(
+            f"POST {path} HTTP/1.1\r\nhost: {HOST}:{port}\r\ncontent-type: application/json\r\n"
+            f"content-length: {len(BODY)}\r\n\r\n".encode()
+            + BODY
+        )
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").lower()
+        length = re.search(r"\r\ncontent-length:\s*(\d+)", head)
+        if length is None:
+            raise ConnectionError("response without content-length")
+        await reader.readexactly(int(length.group(1)))
+        if "\r\nconnection: close" in head:
+            writer.close()
+            connection.clear()
+        return int(head[9:12])
+
+    try:
+        yield send
+    finally:
+        if connection:
+            connection[1].close()
+
+
+SENDERS = {"raw": raw_sender, "httpx": httpx_sender}
+
+
+async def run_load(port: int, tokens: list[str], clients: int, seconds: float, client: str) -> LoadResult:
+    """`clients` workers, each on its own connection, take tokens from one queue until the tokens run out
+    or `seconds` pass; requests in flight at the deadline finish (within DRAIN_GRACE_S) and are counted."""
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for token in tokens:
+        queue.put_nowait(token)
+    result = LoadResult()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+
+    async def worker() -> None:
+        async with SENDERS[client](port) as send:
+            while loop.time() < deadline and not queue.empty():
+                path = f"/api/v1/survey/{queue.get_nowait()}"
+                started = time.perf_counter()
+                try:
+                    status = await send(path)
+                except (OSError, asyncio.IncompleteReadError, httpx.HTTPError) as error:
+                    result.transport_errors[type(error).__name__] += 1
+                    continue
+                result.latencies.append(time.perf_counter() - started)
+                result.statuses[status] += 1
+
+    started = time.perf_counter()
+    await asyncio.wait_for(asyncio.gather(*(worker() for _ in range(clients))), seconds + DRAIN_GRACE_S)
+    result.elapsed = time.perf_counter() - started
+    return result
+
+
+def percentile_ms(latencies: list[float], share: float) -> float:
+    """Nearest-rank percentile in milliseconds (0 for no data)."""
+    if not latencies:
+        return 0.0
+    ordered = sorted(latencies)
+    return 1000 * ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+# --- servers --------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now (the server binds it a moment later)."""
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_server(target: Target, log: Path) -> Iterator[None]:
+    """Start the target's server, wait until it answers, and always stop it (SIGINT, then SIGKILL)."""
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            target.command, env=target.env, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            wait_until_ready(process, f"http://{HOST}:{target.port}{target.ready_path}", log)
+            yield
+        finally:
+            stop(process)
+
+
+def wait_until_ready(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
+    """Poll `url` until it answers 200; fail early, with the server's output, if the server exits."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}:\n{log.read_text(errors='replace')}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=1.0).status_code == 200:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"server did not answer {url} within {STARTUP_TIMEOUT_S} s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Ask uvicorn to shut down as Ctrl-C would; kill its process group (it started one) if it hangs."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(SHUTDOWN_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def log_problems(log: Path) -> list[str]:
+    """Distinct error lines the server wrote (exceptions, 500s, 'database is locked'), with counts."""
+    problems: Counter[str] = Counter()
+    for line in log.read_text(errors="replace").splitlines():
+        if re.search(r"(Error|Exception|locked|Traceback|^ERROR)", line) and not line.startswith(" "):
+            problems[line.strip()[:200]] += 1
+    return [f"{count}× {line}" for line, count in problems.most_common(8)]
+
+
+# --- databases ------------------------------------------------------------------------------------
+
+
+def app_env(database_url: str, port: int) -> dict[str, str]:
+    """The environment both servers and the CLI run with: a fresh secret, the bench database."""
+    return {
+        **os.environ,
+        "BRUKARENKAT_DATABASE_URL": database_url,
+        "BRUKARENKAT_SECRET_KEY": secrets.token_urlsafe(48),
+        "BRUKARENKAT_BASE_URL": f"http://{HOST}:{port}",
+    }
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the bench database if missing (as the `postgres` superuser, through psql); refuse any
+    database whose name does not say it is for benchmarks, since every table in it is dropped."""
+    parsed = make_url(url)
+    if "bench" not in (parsed.database or ""):
+        raise SystemExit(f"{POSTGRES_ENV} must name a database for benchmarks (its tables are dropped): {url}")
+    exists = subprocess.run(
+        ["psql", "-h", parsed.host or HOST, "-p", str(parsed.port or 5432), "-U", "postgres", "-Atc",
+         f"SELECT 1 FROM pg_database WHERE datname = '{parsed.database}'"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if exists.returncode == 0 and exists.stdout.strip() == "1":
+        return
+    created = subprocess.run(
+        ["psql", "-h", parsed.host or HOST, "-p", str(parsed.port or 5432), "-U", "postgres", "-c",
+         f'CREATE DATABASE "{parsed.database}" OWNER "{parsed.username}"'],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if created.returncode != 0:
+        raise SystemExit(f"could not create database {parsed.database!r}: {created.stderr.strip() or exists.stderr}")
+
+
+async def drop_all_tables(database_url: str) -> None:
+    """Empty a bench database (every table, alembic_version included) so each run starts the same."""
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            metadata = MetaData()
+            await connection.run_sync(metadata.reflect)
+            await connection.run_sync(metadata.drop_all)
+    finally:
+        await engine.dispose()
+
+
+async def count_rows(database_url: str, prefix: str) -> dict[str, int]:
+    """Rows in the three tables a submit writes to."""
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            return {
+                table: (await connection.execute(text(f"SELECT count(*) FROM {prefix}{table}"))).scalar_one()
+                for table in ("responses", "answers", "redeemed_tokens")
+            }
+    finally:
+        await engine.dispose()
+
+
+def cli(env: dict[str, str], *args: str) -> str:
+    """Run `brukarenkat ARGS` as an operator would; its stdout, or the error with its stderr."""
+    done = subprocess.run([str(BIN / "brukarenkat"), *args], env=env, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"brukarenkat {' '.join(args)} failed:\n{done.stderr}")
+    return done.stdout
+
+
+def mint_tokens(env: dict[str, str], count: int) -> list[str]:
+    """Migrate, open a round around today and mint `count` tokens (in batches of at most MAX_BATCH)."""
+    today = dt.date.today()
+    cli(env, "db", "upgrade")
+    period = f"{today - dt.timedelta(days=10)}:{today + dt.timedelta(days=30)}"
+    cli(env, "rounds", "create", ROUND, "--questionnaire", "ifo", "--period", period)
+    tokens: list[str] = []
+    while len(tokens) < count:
+        size = min(MAX_BATCH, count - len(tokens))
+        issued = json.loads(
+            cli(env, "tokens", "issue", "--round", ROUND, "--municipality", MUNICIPALITY, "--area", AREA,
+                "--count", str(size), "--json")
+        )  # fmt: skip
+        tokens.extend(url.rsplit("/s/", 1)[1] for url in issued["urls"])
+    return tokens
+
+
+def brukarenkat_target(database_url: str, workers: int, token_count: int) -> Target:
+    """The real server on a fresh database with `token_count` tokens of one batch family."""
+    port = free_port()
+    env = app_env(database_url, port)
+    return Target(
+        name="brukarenkat",
+        command=[str(BIN / "brukarenkat"), "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)],
+        env=env,
+        port=port,
+        ready_path="/api/v1/questionnaires",
+        tokens=mint_tokens(env, token_count),
+        table_prefix="",
+    )
+
+
+def bare_target(database_url: str, workers: int, token_count: int) -> Target:
+    """bench/bare_app.py under uvicorn, with the same settings and uvicorn options as `brukarenkat serve`."""
+    port = free_port()
+    asyncio.run(bare_app.reset_tables(database_url))
+    return Target(
+        name="bare",
+        command=[
+            sys.executable, "-m", "uvicorn", "--app-dir", str(BENCH), "--factory", "bare_app:app_from_env",
+            "--host", HOST, "--port", str(port), "--workers", str(workers), "--no-access-log",
+            "--log-level", "warning",
+        ],  # fmt: skip
+        env=app_env(database_url, port),
+        port=port,
+        ready_path="/health",
+        tokens=[secrets.token_urlsafe(16) for _ in range(token_count)],
+        table_prefix="bare_",
+    )
+
+
+# --- one run --------------------------------------------------------------------------------------
+
+
+def bench_target(database: str, database_url: str, target: Target, args: argparse.Namespace, logs: Path) -> Row:
+    """Load one target, stop it, then check what it stored against what it answered."""
+    log = logs / f"{database}-{target.name}.log"
+    started = time.perf_counter()
+    with running_server(target, log):
+        load = asyncio.run(run_load(target.port, target.tokens, args.clients, args.seconds, args.client))
+    stored = asyncio.run(count_rows(database_url, target.table_prefix))
+    created = load.statuses[201]
+    consistent = (
+        stored == {"responses": created, "answers": ANSWERS_PER_SUBMIT * created, "redeemed_tokens": created}
+        and load.statuses[409] == 0
+    )
+    return Row(
+        database=database,
+        target=target.name,
+        workers=args.workers,
+        clients=args.clients,
+        requests=load.requests,
+        created=created,
+        submits_per_s=created / load.elapsed if load.elapsed else 0.0,
+        p50_ms=percentile_ms(load.latencies, 0.50),
+        p99_ms=percentile_ms(load.latencies, 0.99),
+        ratio=None,
+        statuses={str(code): n for code, n in sorted(load.statuses.items())},
+        transport_errors=dict(load.transport_errors),
+        stored=stored,
+        consistent=consistent,
+        server_log_problems=log_problems(log),
+        seconds=round(time.perf_counter() - started, 1),
+    )
+
+
+def bench_database(database: str, database_url: str, args: argparse.Namespace, logs: Path) -> list[Row]:
+    """Both targets on one database, each from empty tables; the app's row gets its ratio to bare."""
+    rows = []
+    for make_target in (brukarenkat_target, bare_target):
+        if database == "postgresql":
+            asyncio.run(drop_all_tables(database_url))
+        setup_started = time.perf_counter()
+        target = make_target(database_url, args.workers, args.tokens)
+        progress(f"{database}/{target.name}: {len(target.tokens)} tokens ready in {time.perf_counter() - setup_started:.1f} s")
+        rows.append(bench_target(database, database_url, target, args, logs))
+        progress(f"{database}/{target.name}: {rows[-1].created} submits, {rows[-1].seconds} s")
+    app, bare = rows
+    app.ratio = bare.submits_per_s / app.submits_per_s if app.submits_per_s else None
+    bare.ratio = 1.0
+    return rows
+
+
+def database_urls(args: argparse.Namespace, scratch: Path) -> dict[str, str]:
+    """Database name → URL for the databases asked for; PostgreSQL only when its variable is set."""
+    urls = {}
+    for database in args.databases:
+        if database == "sqlite":
+            urls[database] = f"sqlite+aiosqlite:///{scratch / 'bench.db'}"
+        elif os.environ.get(POSTGRES_ENV):
+            ensure_postgres_database(os.environ[POSTGRES_ENV])
+            urls[database] = os.environ[POSTGRES_ENV]
+        else:
+            progress(f"skipping postgresql: {POSTGRES_ENV} is not set")
+    return urls
+
+
+def sqlite_url_for(target_index: int, url: str) -> str:
+    return url
+
+
+# --- output ---------------------------------------------------------------------------------------
+
+
+def progress(message: str) -> None:
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def table(rows: list[Row]) -> str:
+    """The report as a fixed-width table, with what went wrong listed under it."""
+    header = f"{'database':<11} {'target':<12} {'workers':>7} {'requests':>8} {'submits/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'ratio':>6}"
+    lines = [header, "-" * len(header)]
+    for row in rows:
+        ratio = f"{row.ratio:.2f}" if row.ratio is not None else "-"
+        lines.append(
+            f"{row.database:<11} {row.target:<12} {row.workers:>7} {row.requests:>8} {row.submits_per_s:>9.0f} "
+            f"{row.p50_ms:>7.1f} {row.p99_ms:>7.1f} {ratio:>6}"
+        )
+    lines.append("ratio: bare submits/s ÷ this target's submits/s (how many times slower than the baseline)")
+    for row in rows:
+        if not row.consistent or row.transport_errors or set(row.statuses) - {"201"} or row.server_log_problems:
+            lines.append(
+                f"{row.database}/{row.target}: statuses {row.statuses}, transport errors {row.transport_errors}, "
+                f"stored {row.stored}, {'consistent' if row.consistent else 'INCONSISTENT'}"
+            )
+            lines.extend(f"    server: {problem}" for problem in row.server_log_problems)
+    return "\n".join(lines)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=32, help="concurrent connections, one token each (32)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="time limit per target (10)")
+    parser.add_argument("--tokens", type=int, default=30_000, help="token limit per target (30000)")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes per server (1)")
+    parser.add_argument(
+        "--databases",
+        type=lambda value: [part.strip() for part in value.split(",") if part.strip()],
+        default=["sqlite", "postgresql"],
+        help=f"comma-separated: sqlite,postgresql (postgresql needs {POSTGRES_ENV})",
+    )
+    parser.add_argument("--client", choices=sorted(SENDERS), default="raw", help="load generator (raw)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
+    args = parser.parse_args(argv)
+    unknown = set(args.databases) - {"sqlite", "postgresql"}
+    if unknown:
+        parser.error(f"unknown databases: {', '.join(sorted(unknown))}")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="brukarenkat-bench-") as scratch:
+        scratch_path = Path(scratch)
+        for database, url in database_urls(args, scratch_path).items():
+            started = time.perf_counter()
+            rows.extend(bench_database(database, url, args, scratch_path))
+            progress(f"{database}: {time.perf_counter() - started:.1f} s in all")
+    if args.json:
+        meta = {"client": args.client, "seconds": args.seconds, "tokens": args.tokens, "cpus": os.cpu_count(),
+                "python": platform.python_version()}  # fmt: skip
+        print(json.dumps({"settings": meta, "results": [asdict(row) for row in rows]}, ensure_ascii=False, indent=2))
+    else:
+        print(table(rows))
+    return 0 if rows and all(row.consistent for row in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

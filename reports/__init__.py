@@ -1,0 +1,1 @@
+"""Reports: a ReportData in, bytes out (HTML, PDF, XLSX, CSV). Never queries the database."""
