@@ -24,3 +24,14 @@ def translatable_texts(questionnaire: Questionnaire) -> list[tuple[str, str]]:
 
 def option_context(questionnaire_key: str, scale_key: str, option_key: str) -> str:
     return f"{questionnaire_key}:{scale_key}.{option_key}"
+
+
+def extract_babel(fileobj, keywords, comment_tags, options):  # type: ignore[no-untyped-def]
+    """Babel extraction method for questionnaire TOML files (see babel.cfg): yields pgettext messages."""
+    import tomllib
+
+    from questionnaires.loader import parse
+
+    questionnaire = parse(tomllib.loads(fileobj.read().decode("utf-8")), source=getattr(fileobj, "name", "<toml>"))
+    for context, msgid in translatable_texts(questionnaire):
+        yield 0, "pgettext", (context, msgid), []

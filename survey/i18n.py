@@ -12,6 +12,7 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
@@ -41,8 +42,14 @@ def text_direction(code: str) -> str:
     return Locale.parse(code).text_direction
 
 
-def enabled_languages() -> list[Language]:
-    raw = tomllib.loads((resources.files("translations") / "languages.toml").read_text(encoding="utf-8"))
+def translations_root() -> Traversable:
+    """The shipped translations folder; a municipality's reviewed catalogs replace the files in it."""
+    return resources.files("translations")
+
+
+def enabled_languages(root: Traversable | None = None) -> list[Language]:
+    root = root or translations_root()
+    raw = tomllib.loads((root / "languages.toml").read_text(encoding="utf-8"))
     languages = []
     for entry in raw["languages"]:
         try:
@@ -53,8 +60,8 @@ def enabled_languages() -> list[Language]:
     return languages
 
 
-def _read_catalog(code: str, domain: str) -> Catalog | None:
-    po = resources.files("translations") / code / "LC_MESSAGES" / f"{domain}.po"
+def _read_catalog(root: Traversable, code: str, domain: str) -> Catalog | None:
+    po = root / code / "LC_MESSAGES" / f"{domain}.po"
     if not po.is_file():
         return None
     with po.open("rb") as handle:
@@ -70,13 +77,16 @@ def _compile(catalog: Catalog | None) -> gettext.NullTranslations:
     return Translations(fp=buffer)
 
 
-def _translated(catalog: Catalog | None, entries: Iterable[tuple[str | None, str]]) -> bool:
+def _translated(catalog: Catalog | None, entries: Iterable[tuple[str | None, str | tuple[str, ...]]]) -> bool:
     """Whether every (context, msgid) has a non-fuzzy translation in the catalog."""
     if catalog is None:
         return False
     for context, msgid in entries:
         message = catalog.get(msgid, context=context)
-        if message is None or message.fuzzy or not message.string:
+        if message is None or message.fuzzy:
+            return False
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(strings):
             return False
     return True
 
@@ -84,13 +94,14 @@ def _translated(catalog: Catalog | None, entries: Iterable[tuple[str | None, str
 class Catalogs:
     """Compiled catalogs of every enabled language, read once when the app starts."""
 
-    def __init__(self, languages: list[Language] | None = None) -> None:
-        self.languages = {lang.code: lang for lang in (languages or enabled_languages())}
-        self._sources = {(code, d): _read_catalog(code, d) for code in self.languages for d in DOMAINS}
+    def __init__(self, root: Traversable | None = None) -> None:
+        root = root or translations_root()
+        self.languages = {lang.code: lang for lang in enabled_languages(root)}
+        self._sources = {(code, d): _read_catalog(root, code, d) for code in self.languages for d in DOMAINS}
         self._compiled = {key: _compile(catalog) for key, catalog in self._sources.items()}
-        template = resources.files("translations") / "messages.pot"
+        template = root / "messages.pot"
         with template.open("rb") as handle:
-            self._ui_texts = [(m.context, m.id) for m in read_po(handle) if m.id and isinstance(m.id, str)]
+            self._ui_texts = [(m.context, m.id) for m in read_po(handle) if m.id]
 
     def messages(self, code: str) -> gettext.NullTranslations:
         return self._compiled[(code, "messages")]
