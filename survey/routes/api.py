@@ -7,9 +7,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from litestar import Router, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import HTTPException, NotFoundException
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -57,20 +57,23 @@ class SubmissionOut:
     status: str
 
 
-class LinkProblemError(HTTPException):
-    """A link that cannot be answered; `extra.problem` names why (tampered, used, expired, closed, not_yet_open)."""
-
-
 async def _open(platform: Platform, session: AsyncSession, token: str) -> OpenLink:
-    try:
-        return await open_link(session, platform.minter, platform.questionnaires, token, today=swedish_today())
-    except LinkRefused as refused:
-        raise _problem(refused) from None
+    return await open_link(session, platform.minter, platform.questionnaires, token, today=swedish_today())
 
 
-def _problem(refused: LinkRefused) -> LinkProblemError:
-    status, heading, _ = PROBLEMS[refused.problem]
-    return LinkProblemError(status_code=status, detail=heading, extra={"problem": refused.problem.value})
+def _problem(status: int, detail: str, problem: str) -> Response[dict[str, Any]]:
+    """Litestar's error shape, with `extra.problem` naming the problem for programs to act on."""
+    return Response({"status_code": status, "detail": detail, "extra": {"problem": problem}}, status_code=status)
+
+
+def _refused(_: Request, refused: LinkRefused) -> Response[dict[str, Any]]:
+    """tampered 400, used 409, expired and closed 410, not_yet_open 403."""
+    status, heading, _message = PROBLEMS[refused.problem]
+    return _problem(status, heading, refused.problem.value)
+
+
+def _invalid(_: Request, error: InvalidInput) -> Response[dict[str, Any]]:
+    return _problem(400, str(error), "invalid_answers")
 
 
 @get("/questionnaires", sync_to_thread=False)
@@ -116,17 +119,13 @@ async def submit_survey(
 ) -> SubmissionOut:
     """Store the answers and use up the token, both or neither. 409 when the token was used already."""
     link = await _open(platform, db_session, token)
-    try:
-        await submit_response(db_session, link, data.answers)
-    except LinkRefused as refused:
-        raise _problem(refused) from None
-    except InvalidInput as error:
-        raise HTTPException(status_code=400, detail=str(error), extra={"problem": "invalid_answers"}) from None
+    await submit_response(db_session, link, data.answers)
     return SubmissionOut(status="stored")
 
 
 api_router = Router(
     path="/api/v1",
     route_handlers=[questionnaires, questionnaire, rounds, open_survey, submit_survey],
+    exception_handlers={LinkRefused: _refused, InvalidInput: _invalid},
     tags=["v1"],
 )

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from litestar import MediaType, Request, Response
-from litestar.datastructures import Cookie
 
 from survey.platform import Platform
+from survey.progress import cleared_cookie
 from survey.routes.locale import respondent_locale
 from survey.services.responses import LinkProblem
 
@@ -47,11 +45,13 @@ PROBLEMS: dict[LinkProblem | None, tuple[int, str, str]] = {
 """Status, heading and message per problem; None is answers that the questionnaire does not accept."""
 
 
-def link_problem_page(
-    request: Request, platform: Platform, problem: LinkProblem | None, *, cookies: Sequence[Cookie] = ()
-) -> Response[str]:
+def link_problem_page(request: Request, problem: LinkProblem | None) -> Response[str]:
+    """The page for a link that cannot be answered; any answers in progress for it are deleted."""
+    platform: Platform = request.app.state.platform
     locale = respondent_locale(request, platform, offered=list(platform.catalogs.languages))
     gettext = platform.catalogs.messages(locale).gettext
     status, heading, message = PROBLEMS[problem]
     page = platform.pages.render("problem.html", locale=locale, heading=gettext(heading), message=gettext(message))
-    return Response(content=page, media_type=MediaType.HTML, status_code=status, cookies=list(cookies))
+    token = request.path_params.get("token")
+    cookies = [cleared_cookie(token, secure=platform.settings.secure_cookies)] if token else []
+    return Response(content=page, media_type=MediaType.HTML, status_code=status, cookies=cookies)

@@ -6,15 +6,18 @@ button cannot bring back a previous respondent's page from the cache.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from litestar import MediaType, Request, Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from questionnaires import Question
 from survey.platform import Platform
 from survey.progress import COOKIE, answers_cookie, cleared_cookie, read_answers
-from survey.routes.locale import LANG_COOKIE, language_cookie, respondent_locale
+from survey.routes.locale import language_cookie, respondent_locale
 from survey.routes.problems import link_problem_page
 from survey.services.errors import InvalidInput
 from survey.services.responses import LinkRefused, OpenLink, open_link, submit_response
@@ -43,10 +46,7 @@ async def welcome(
     db_session: NamedDependency[AsyncSession],
     lang: FromQuery[str | None] = None,
 ) -> Response[str] | Redirect:
-    try:
-        link = await _open(platform, db_session, token)
-    except LinkRefused as refused:
-        return link_problem_page(request, platform, refused.problem)
+    link = await _open(platform, db_session, token)
     offered = platform.catalogs.offered_for(link.questionnaire)
     codes = [language.code for language in offered]
     if lang is not None and lang in codes:
@@ -63,6 +63,30 @@ async def welcome(
     return _html(page)
 
 
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One question screen of an open link, with the answers given so far."""
+
+    link: OpenLink
+    number: int
+    question: Question
+    answers: dict[str, str]
+
+    @property
+    def total(self) -> int:
+        return len(self.link.questionnaire.questions)
+
+
+async def _step(request: Request, platform: Platform, session: AsyncSession, token: str, number: int) -> Step | None:
+    """The question at `number` (1-based), or None when the number is past either end."""
+    link = await _open(platform, session, token)
+    questions = link.questionnaire.questions
+    if not 1 <= number <= len(questions):
+        return None
+    answers = read_answers(platform.answers_signer, token, request.cookies.get(COOKIE))
+    return Step(link=link, number=number, question=questions[number - 1], answers=answers)
+
+
 @get("/s/{token:str}/{number:int}")
 async def show_question(
     request: Request,
@@ -71,24 +95,18 @@ async def show_question(
     platform: NamedDependency[Platform],
     db_session: NamedDependency[AsyncSession],
 ) -> Response[str] | Redirect:
-    try:
-        link = await _open(platform, db_session, token)
-    except LinkRefused as refused:
-        return link_problem_page(request, platform, refused.problem)
-    questions = link.questionnaire.questions
-    if not 1 <= number <= len(questions):
+    step = await _step(request, platform, db_session, token, number)
+    if step is None:
         return Redirect(f"/s/{token}/review", status_code=303)
-    question = questions[number - 1]
-    answers = read_answers(platform.answers_signer, token, request.cookies.get(COOKIE))
     page = platform.pages.render(
         "question.html",
-        locale=_locale_for(request, platform, link),
-        q=link.questionnaire,
+        locale=_locale_for(request, platform, step.link),
+        q=step.link.questionnaire,
         token=token,
         number=number,
-        total=len(questions),
-        question=question,
-        current=answers.get(question.key),
+        total=step.total,
+        question=step.question,
+        current=step.answers.get(step.question.key),
     )
     return _html(page)
 
@@ -101,31 +119,24 @@ async def answer_question(
     data: URLEncodedBody[dict[str, str]],
     platform: NamedDependency[Platform],
     db_session: NamedDependency[AsyncSession],
-) -> Response[str] | Redirect:
+) -> Redirect:
     """Keep (or clear) this question's answer, then go back or on. An unknown value is ignored, not stored."""
-    try:
-        link = await _open(platform, db_session, token)
-    except LinkRefused as refused:
-        return link_problem_page(request, platform, refused.problem)
-    questions = link.questionnaire.questions
-    if not 1 <= number <= len(questions):
+    step = await _step(request, platform, db_session, token, number)
+    if step is None:
         return Redirect(f"/s/{token}/review", status_code=303)
-    question = questions[number - 1]
-    answers = read_answers(platform.answers_signer, token, request.cookies.get(COOKIE))
+    answers = dict(step.answers)
     value = (data.get("answer") or "").strip()
-    if value and question.accepts(value):
-        answers[question.key] = value
-    elif not value:
-        answers.pop(question.key, None)
-    going_back = data.get("nav") == "back"
-    target = number - 1 if going_back else number + 1
-    location = (
-        f"/s/{token}/{target}"
-        if 1 <= target <= len(questions)
-        else f"/s/{token}"
-        if target < 1
-        else f"/s/{token}/review"
-    )
+    if not value:
+        answers.pop(step.question.key, None)
+    elif step.question.accepts(value):
+        answers[step.question.key] = value
+    target = number - 1 if data.get("nav") == "back" else number + 1
+    if target < 1:
+        location = f"/s/{token}"
+    elif target > step.total:
+        location = f"/s/{token}/review"
+    else:
+        location = f"/s/{token}/{target}"
     cookie = answers_cookie(platform.answers_signer, token, answers, secure=platform.settings.secure_cookies)
     return Redirect(location, status_code=303, cookies=[cookie])
 
@@ -137,10 +148,7 @@ async def review(
     platform: NamedDependency[Platform],
     db_session: NamedDependency[AsyncSession],
 ) -> Response[str]:
-    try:
-        link = await _open(platform, db_session, token)
-    except LinkRefused as refused:
-        return link_problem_page(request, platform, refused.problem)
+    link = await _open(platform, db_session, token)
     answers = read_answers(platform.answers_signer, token, request.cookies.get(COOKIE))
     items = []
     for question in link.questionnaire.questions:
@@ -159,17 +167,13 @@ async def submit(
     token: FromPath[str],
     platform: NamedDependency[Platform],
     db_session: NamedDependency[AsyncSession],
-) -> Response[str] | Redirect:
-    secure = platform.settings.secure_cookies
-    try:
-        link = await _open(platform, db_session, token)
-        answers = read_answers(platform.answers_signer, token, request.cookies.get(COOKIE))
-        await submit_response(db_session, link, answers)
-    except LinkRefused as refused:
-        return link_problem_page(request, platform, refused.problem, cookies=[cleared_cookie(token, secure=secure)])
-    except InvalidInput:
-        return link_problem_page(request, platform, None, cookies=[cleared_cookie(token, secure=secure)])
-    return Redirect("/thanks", status_code=303, cookies=[cleared_cookie(token, secure=secure)])
+) -> Redirect:
+    link = await _open(platform, db_session, token)
+    answers = read_answers(platform.answers_signer, token, request.cookies.get(COOKIE))
+    await submit_response(db_session, link, answers)
+    return Redirect(
+        "/thanks", status_code=303, cookies=[cleared_cookie(token, secure=platform.settings.secure_cookies)]
+    )
 
 
 @get("/thanks", sync_to_thread=False)
@@ -183,10 +187,18 @@ def _locale_for(request: Request, platform: Platform, link: OpenLink) -> str:
     return respondent_locale(request, platform, offered=offered)
 
 
+def _refused(request: Request, refused: LinkRefused) -> Response[str]:
+    return link_problem_page(request, refused.problem)
+
+
+def _invalid(request: Request, _: InvalidInput) -> Response[str]:
+    """Answers the questionnaire does not have can only come from a forged cookie: nothing is stored."""
+    return link_problem_page(request, None)
+
+
 respondent_router = Router(
     path="/",
     route_handlers=[home, welcome, show_question, answer_question, review, submit, thanks],
+    exception_handlers={LinkRefused: _refused, InvalidInput: _invalid},
     include_in_schema=False,
 )
-
-__all__ = ["LANG_COOKIE", "respondent_router"]

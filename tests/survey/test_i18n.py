@@ -5,9 +5,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
 from survey.i18n import Catalogs, negotiate, text_direction, translations_root
@@ -35,27 +37,29 @@ def test_every_enabled_language_is_offered_for_ifo_when_complete():
     assert [language.code for language in Catalogs().offered_for(IFO)] == ["sv", "en"]
 
 
-def test_a_language_missing_one_questionnaire_text_is_not_offered(tmp_path: Path):
+def _translations_with(tmp_path: Path, domain: str, change: Callable[[Catalog], None]) -> Path:
+    """A copy of the shipped translations with one change made to the English catalog of `domain`."""
     root = tmp_path / "translations"
     shutil.copytree(Path(str(translations_root())), root)
-    po = root / "en" / "LC_MESSAGES" / "questionnaires.po"
+    po = root / "en" / "LC_MESSAGES" / f"{domain}.po"
     with po.open("rb") as handle:
         catalog = read_po(handle)
-    catalog.get("Ingen skillnad", context="ifo:forandring.ingen_skillnad").string = ""
+    change(catalog)
     with po.open("wb") as handle:
         write_po(handle, catalog)
+    return root
+
+
+def test_a_language_missing_one_questionnaire_text_is_not_offered(tmp_path: Path):
+    def blank(catalog: Catalog) -> None:
+        catalog.get("Ingen skillnad", context="ifo:forandring.ingen_skillnad").string = ""
+
+    root = _translations_with(tmp_path, "questionnaires", blank)
     assert [language.code for language in Catalogs(root).offered_for(IFO)] == ["sv"]
 
 
 def test_a_fuzzy_ui_string_keeps_the_language_from_being_offered(tmp_path: Path):
-    root = tmp_path / "translations"
-    shutil.copytree(Path(str(translations_root())), root)
-    po = root / "en" / "LC_MESSAGES" / "messages.po"
-    with po.open("rb") as handle:
-        catalog = read_po(handle)
-    catalog.get("Nästa").flags.add("fuzzy")
-    with po.open("wb") as handle:
-        write_po(handle, catalog)
+    root = _translations_with(tmp_path, "messages", lambda catalog: catalog.get("Nästa").flags.add("fuzzy"))
     assert [language.code for language in Catalogs(root).offered_for(IFO)] == ["sv"]
 
 

@@ -34,6 +34,8 @@ async def test_a_respondent_answers_reviews_and_submits(client, platform: Platfo
     first = await client.get(f"/s/{token}/1")
     assert "Fråga 1 av 8" in first.text
     assert first.text.count('type="radio"') == 5
+    buttons = re.findall(r'<button type="submit" name="nav" value="(\w+)"', first.text)
+    assert buttons == ["next", "back"], "Enter submits with the first button: it must move on, not back"
 
     await answer_all(client, token, {1: "mycket_latt", 6: "ganska_nojd", 7: "ingen_skillnad", 8: "kvinna"})
     review = await client.get(f"/s/{token}/review")
