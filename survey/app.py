@@ -19,6 +19,9 @@ from survey.routes.respondent import respondent_router
 
 STATIC = Path(__file__).parent / "static"
 
+MAX_BODY_BYTES = 64 * 1024
+"""A whole questionnaire's answers, free text included, fit many times over; anything larger is not an answer."""
+
 SECURITY_HEADERS = {
     # Survey links carry the token: never send it on as a Referer.
     "referrer-policy": "no-referrer",
@@ -77,5 +80,6 @@ def create_app(settings: Settings) -> Litestar:
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
         ),
         state=State({"platform": platform}),
+        request_max_body_size=MAX_BODY_BYTES,
         debug=settings.debug,
     )

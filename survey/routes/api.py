@@ -10,6 +10,7 @@ from typing import Any
 from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -57,6 +58,27 @@ class SubmissionOut:
     status: str
 
 
+@dataclass(frozen=True)
+class ProblemExtra:
+    problem: str
+    """tampered, used, expired, closed, not_yet_open or invalid_answers."""
+
+
+@dataclass(frozen=True)
+class ProblemOut:
+    status_code: int
+    detail: str
+    extra: ProblemExtra
+
+
+LINK_PROBLEMS = {
+    400: ResponseSpec(ProblemOut, description="Tampered link (problem: tampered) or answers it does not take"),
+    403: ResponseSpec(ProblemOut, description="The round has not opened yet (problem: not_yet_open)"),
+    409: ResponseSpec(ProblemOut, description="The link has been used already (problem: used)"),
+    410: ResponseSpec(ProblemOut, description="The link has expired or the round is closed (expired, closed)"),
+}
+
+
 async def _open(platform: Platform, session: AsyncSession, token: str) -> OpenLink:
     return await open_link(session, platform.minter, platform.questionnaires, token, today=swedish_today())
 
@@ -99,7 +121,7 @@ async def rounds(db_session: NamedDependency[AsyncSession]) -> list[RoundOut]:
     ]
 
 
-@get("/survey/{token:str}")
+@get("/survey/{token:str}", responses=LINK_PROBLEMS)
 async def open_survey(
     token: FromPath[str], platform: NamedDependency[Platform], db_session: NamedDependency[AsyncSession]
 ) -> SurveyOut:
@@ -110,7 +132,7 @@ async def open_survey(
     )
 
 
-@post("/survey/{token:str}", status_code=201)
+@post("/survey/{token:str}", status_code=201, responses=LINK_PROBLEMS)
 async def submit_survey(
     token: FromPath[str],
     data: JSONBody[SubmissionIn],

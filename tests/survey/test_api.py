@@ -73,3 +73,12 @@ async def test_tampered_tokens_are_refused_with_a_problem_name(client):
     reply = await client.get("/api/v1/survey/not-a-token")
     assert reply.status_code == 400
     assert reply.json()["extra"]["problem"] == "tampered"
+
+
+async def test_an_oversized_body_is_refused_before_anything_is_read(client, platform, session):
+    await open_round(session)
+    [token] = await tokens(platform, session)
+    huge = {"answers": {"kontakt": "mycket_latt"}, "padding": "x" * 100_000}
+    reply = await client.post(f"/api/v1/survey/{token}", json=huge)
+    assert reply.status_code == 413
+    assert list(await session.scalars(select(Response))) == []
