@@ -33,4 +33,4 @@ class Pages:
         return environment
 
     def render(self, template: str, *, locale: str, **context: Any) -> str:
-        return self._environments[locale].get_template(template).render(**context)
+        return self._environments[locale].get_template(template).render(locale=locale, **context)
