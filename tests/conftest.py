@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -86,10 +86,3 @@ async def client(settings: Settings) -> AsyncIterator[AsyncTestClient]:
     async with AsyncTestClient(app=create_app(settings), base_url="http://testserver.local") as test_client:
         test_client.follow_redirects = False  # tests look at each redirect, as a browser's history would hold it
         yield test_client
-
-
-@pytest.fixture(autouse=True)
-def _isolated_matplotlib(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Charts (later) must not depend on a developer's font cache."""
-    os.environ.setdefault("MPLCONFIGDIR", str(tmp_path_factory.mktemp("mpl")))
-    yield

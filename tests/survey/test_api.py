@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from survey.models import Answer, Response
-from tests.factories import open_round, tokens
+from tests.factories import add_unit, open_round, tokens
 
 
 async def test_openapi_schema_is_served_at_schema(client):
@@ -82,3 +82,12 @@ async def test_an_oversized_body_is_refused_before_anything_is_read(client, plat
     reply = await client.post(f"/api/v1/survey/{token}", json=huge)
     assert reply.status_code == 413
     assert list(await session.scalars(select(Response))) == []
+
+
+async def test_a_unit_link_stores_the_unit_with_the_answer(client, platform, session):
+    await open_round(session)
+    unit = await add_unit(session, key="hvb_solrosen", name="HVB Solrosen")
+    [token] = await tokens(platform, session, area="ensamkommande", unit_key="hvb_solrosen")
+    assert (await client.post(f"/api/v1/survey/{token}", json={"answers": {"nojd": "mycket_nojd"}})).status_code == 201
+    response = (await session.scalars(select(Response))).one()
+    assert (response.unit_id, response.area, response.kommunkod) == (unit.id, "ensamkommande", "2085")
