@@ -33,17 +33,18 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import bare_app
 import httpx
 from sqlalchemy import MetaData, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
-
-import bare_app
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -100,6 +101,9 @@ class Row:
     transport_errors: dict[str, int]
     stored: dict[str, int]
     consistent: bool
+    """Rows stored match the 201s (a response, 3 answers, a redeemed token each) and no request got 409."""
+    passed: bool
+    """Consistent, and every request got 201: no 4xx/5xx, no broken connections."""
     server_log_problems: list[str]
     seconds: float
 
@@ -123,8 +127,10 @@ Send = Callable[[str], Awaitable[int]]
 
 
 @contextlib.asynccontextmanager
-async def httpx_sender(port: int) -> Any:
-    """One keep-alive connection per worker through httpx: the ordinary client, but ~3x the CPU per request."""
+async def httpx_sender(port: int) -> AsyncIterator[Send]:
+    """One keep-alive connection per worker through httpx. The ordinary client, but it spends ~0.8 ms of CPU
+    per request here (the raw sender ~0.05 ms), so on 2 cores it caps near 1k requests/s and takes a core from
+    the server: use it only to cross-check the raw sender."""
     async with httpx.AsyncClient(
         base_url=f"http://{HOST}:{port}",
         headers={"content-type": "application/json"},
@@ -139,7 +145,7 @@ async def httpx_sender(port: int) -> Any:
 
 
 @contextlib.asynccontextmanager
-async def raw_sender(port: int) -> Any:
+async def raw_sender(port: int) -> AsyncIterator[Send]:
     """One keep-alive HTTP/1.1 connection per worker over asyncio streams: a load generator light enough
     to leave the server most of a 2-core machine. Understands Content-Length bodies only, which is all
     litestar sends for these responses."""
@@ -149,26 +155,33 @@ async def raw_sender(port: int) -> Any:
         if not connection:
             connection.extend(await asyncio.open_connection(HOST, port))
         reader, writer = connection
-        writer.write(
-            f"POST {path} HTTP/1.1\r\nhost: {HOST}:{port}\r\ncontent-type: application/json\r\n"
-            f"content-length: {len(BODY)}\r\n\r\n".encode()
-            + BODY
-        )
-        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").lower()
-        length = re.search(r"\r\ncontent-length:\s*(\d+)", head)
-        if length is None:
-            raise ConnectionError("response without content-length")
-        await reader.readexactly(int(length.group(1)))
+        try:
+            writer.write(
+                f"POST {path} HTTP/1.1\r\nhost: {HOST}:{port}\r\ncontent-type: application/json\r\n"
+                f"content-length: {len(BODY)}\r\n\r\n".encode()
+                + BODY
+            )
+            head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").lower()
+            length = re.search(r"\r\ncontent-length:\s*(\d+)", head)
+            if length is None:
+                raise ConnectionError("response without content-length")
+            await reader.readexactly(int(length.group(1)))
+        except BaseException:
+            drop()  # the stream is somewhere mid-response: the next request needs a new connection
+            raise
         if "\r\nconnection: close" in head:
-            writer.close()
-            connection.clear()
+            drop()
         return int(head[9:12])
+
+    def drop() -> None:
+        if connection:
+            connection[1].close()
+            connection.clear()
 
     try:
         yield send
     finally:
-        if connection:
-            connection[1].close()
+        drop()
 
 
 SENDERS = {"raw": raw_sender, "httpx": httpx_sender}
@@ -191,7 +204,7 @@ async def run_load(port: int, tokens: list[str], clients: int, seconds: float, c
                 started = time.perf_counter()
                 try:
                     status = await send(path)
-                except (OSError, asyncio.IncompleteReadError, httpx.HTTPError) as error:
+                except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, httpx.HTTPError) as error:
                     result.transport_errors[type(error).__name__] += 1
                     continue
                 result.latencies.append(time.perf_counter() - started)
@@ -283,25 +296,35 @@ def app_env(database_url: str, port: int) -> dict[str, str]:
 
 
 def ensure_postgres_database(url: str) -> None:
-    """Create the bench database if missing (as the `postgres` superuser, through psql); refuse any
-    database whose name does not say it is for benchmarks, since every table in it is dropped."""
+    """Create the bench database when it is missing, as the `postgres` superuser through psql (what CI has).
+    Refuses a database whose name does not say it is for benchmarks: every table in it is dropped."""
     parsed = make_url(url)
     if "bench" not in (parsed.database or ""):
-        raise SystemExit(f"{POSTGRES_ENV} must name a database for benchmarks (its tables are dropped): {url}")
-    exists = subprocess.run(
-        ["psql", "-h", parsed.host or HOST, "-p", str(parsed.port or 5432), "-U", "postgres", "-Atc",
-         f"SELECT 1 FROM pg_database WHERE datname = '{parsed.database}'"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    if exists.returncode == 0 and exists.stdout.strip() == "1":
+        shown = parsed.render_as_string(hide_password=True)
+        raise SystemExit(f"{POSTGRES_ENV} must name a database for benchmarks (its tables are dropped): {shown}")
+    if asyncio.run(postgres_database_exists(url)):
         return
-    created = subprocess.run(
-        ["psql", "-h", parsed.host or HOST, "-p", str(parsed.port or 5432), "-U", "postgres", "-c",
-         f'CREATE DATABASE "{parsed.database}" OWNER "{parsed.username}"'],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+    command = ["psql", "-h", parsed.host or HOST, "-p", str(parsed.port or 5432), "-U", "postgres", "-c"]
+    command.append(f'CREATE DATABASE "{parsed.database}" OWNER "{parsed.username}"')
+    progress(" ".join(command))
+    created = subprocess.run(command, capture_output=True, text=True, check=False)
     if created.returncode != 0:
-        raise SystemExit(f"could not create database {parsed.database!r}: {created.stderr.strip() or exists.stderr}")
+        raise SystemExit(f"could not create database {parsed.database!r}: {created.stderr.strip()}")
+
+
+async def postgres_database_exists(url: str) -> bool:
+    """Whether the database exists: asyncpg's InvalidCatalogNameError (SQLSTATE 3D000) says it does not;
+    any other failure (server down, wrong password) is raised as it is."""
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect():
+            return True
+    except DBAPIError as error:
+        if type(error.orig.__cause__).__name__ == "InvalidCatalogNameError":
+            return False
+        raise
+    finally:
+        await engine.dispose()
 
 
 async def drop_all_tables(database_url: str) -> None:
@@ -338,20 +361,17 @@ def cli(env: dict[str, str], *args: str) -> str:
 
 
 def mint_tokens(env: dict[str, str], count: int) -> list[str]:
-    """Migrate, open a round around today and mint `count` tokens (in batches of at most MAX_BATCH)."""
+    """Migrate, open a round around today and mint `count` tokens. `tokens issue` mints at most MAX_BATCH
+    per call, so the batches are issued by parallel CLI calls: setup is time the 30 s budget does not measure."""
     today = dt.date.today()
     cli(env, "db", "upgrade")
     period = f"{today - dt.timedelta(days=10)}:{today + dt.timedelta(days=30)}"
     cli(env, "rounds", "create", ROUND, "--questionnaire", "ifo", "--period", period)
-    tokens: list[str] = []
-    while len(tokens) < count:
-        size = min(MAX_BATCH, count - len(tokens))
-        issued = json.loads(
-            cli(env, "tokens", "issue", "--round", ROUND, "--municipality", MUNICIPALITY, "--area", AREA,
-                "--count", str(size), "--json")
-        )  # fmt: skip
-        tokens.extend(url.rsplit("/s/", 1)[1] for url in issued["urls"])
-    return tokens
+    sizes = [min(MAX_BATCH, count - start) for start in range(0, count, MAX_BATCH)]
+    issue = f"tokens issue --round {ROUND} --municipality {MUNICIPALITY} --area {AREA} --json --count".split()
+    with ThreadPoolExecutor(max_workers=len(sizes)) as pool:
+        outputs = list(pool.map(lambda size: cli(env, *issue, str(size)), sizes))
+    return [url.rsplit("/s/", 1)[1] for output in outputs for url in json.loads(output)["urls"]]
 
 
 def brukarenkat_target(database_url: str, workers: int, token_count: int) -> Target:
@@ -376,10 +396,10 @@ def bare_target(database_url: str, workers: int, token_count: int) -> Target:
     return Target(
         name="bare",
         command=[
-            sys.executable, "-m", "uvicorn", "--app-dir", str(BENCH), "--factory", "bare_app:app_from_env",
-            "--host", HOST, "--port", str(port), "--workers", str(workers), "--no-access-log",
-            "--log-level", "warning",
-        ],  # fmt: skip
+            *(sys.executable, "-m", "uvicorn", "--factory", "bare_app:app_from_env", "--app-dir", str(BENCH)),
+            *("--host", HOST, "--port", str(port), "--workers", str(workers)),
+            *("--no-access-log", "--log-level", "warning"),  # as `brukarenkat serve` runs uvicorn
+        ],
         env=app_env(database_url, port),
         port=port,
         ready_path="/health",
@@ -410,52 +430,59 @@ def bench_target(database: str, database_url: str, target: Target, args: argpars
         clients=args.clients,
         requests=load.requests,
         created=created,
-        submits_per_s=created / load.elapsed if load.elapsed else 0.0,
-        p50_ms=percentile_ms(load.latencies, 0.50),
-        p99_ms=percentile_ms(load.latencies, 0.99),
+        submits_per_s=round(created / load.elapsed, 1) if load.elapsed else 0.0,
+        p50_ms=round(percentile_ms(load.latencies, 0.50), 2),
+        p99_ms=round(percentile_ms(load.latencies, 0.99), 2),
         ratio=None,
         statuses={str(code): n for code, n in sorted(load.statuses.items())},
         transport_errors=dict(load.transport_errors),
         stored=stored,
         consistent=consistent,
+        passed=consistent and set(load.statuses) == {201} and not load.transport_errors,
         server_log_problems=log_problems(log),
         seconds=round(time.perf_counter() - started, 1),
     )
 
 
-def bench_database(database: str, database_url: str, args: argparse.Namespace, logs: Path) -> list[Row]:
+def bench_database(database: str, url: str, args: argparse.Namespace, scratch: Path) -> list[Row]:
     """Both targets on one database, each from empty tables; the app's row gets its ratio to bare."""
     rows = []
-    for make_target in (brukarenkat_target, bare_target):
-        if database == "postgresql":
-            asyncio.run(drop_all_tables(database_url))
+    for name, make_target in (("brukarenkat", brukarenkat_target), ("bare", bare_target)):
         setup_started = time.perf_counter()
-        target = make_target(database_url, args.workers, args.tokens)
-        progress(f"{database}/{target.name}: {len(target.tokens)} tokens ready in {time.perf_counter() - setup_started:.1f} s")
-        rows.append(bench_target(database, database_url, target, args, logs))
-        progress(f"{database}/{target.name}: {rows[-1].created} submits, {rows[-1].seconds} s")
+        target_url = fresh_database(database, url, scratch / f"{name}.db")
+        target = make_target(target_url, args.workers, args.tokens)
+        progress(
+            f"{database}/{name}: {len(target.tokens)} tokens, set up in {time.perf_counter() - setup_started:.1f} s"
+        )
+        rows.append(bench_target(database, target_url, target, args, scratch))
+        progress(f"{database}/{name}: {rows[-1].created} submits in a {rows[-1].seconds} s run")
     app, bare = rows
-    app.ratio = bare.submits_per_s / app.submits_per_s if app.submits_per_s else None
+    app.ratio = round(bare.submits_per_s / app.submits_per_s, 2) if app.submits_per_s else None
     bare.ratio = 1.0
     return rows
 
 
-def database_urls(args: argparse.Namespace, scratch: Path) -> dict[str, str]:
-    """Database name → URL for the databases asked for; PostgreSQL only when its variable is set."""
+def fresh_database(database: str, url: str, sqlite_file: Path) -> str:
+    """An empty database for one target: a new SQLite file, or the PostgreSQL bench database emptied."""
+    if database == "sqlite":
+        return f"sqlite+aiosqlite:///{sqlite_file}"
+    asyncio.run(drop_all_tables(url))
+    return url
+
+
+def database_urls(args: argparse.Namespace) -> dict[str, str]:
+    """Database → URL for the databases asked for (SQLite's is filled in per target); PostgreSQL only when
+    its variable is set."""
     urls = {}
     for database in args.databases:
         if database == "sqlite":
-            urls[database] = f"sqlite+aiosqlite:///{scratch / 'bench.db'}"
+            urls[database] = ""
         elif os.environ.get(POSTGRES_ENV):
             ensure_postgres_database(os.environ[POSTGRES_ENV])
             urls[database] = os.environ[POSTGRES_ENV]
         else:
             progress(f"skipping postgresql: {POSTGRES_ENV} is not set")
     return urls
-
-
-def sqlite_url_for(target_index: int, url: str) -> str:
-    return url
 
 
 # --- output ---------------------------------------------------------------------------------------
@@ -465,24 +492,54 @@ def progress(message: str) -> None:
     print(f"bench: {message}", file=sys.stderr, flush=True)
 
 
-def table(rows: list[Row]) -> str:
+def busy_warning() -> str | None:
+    """A note when something else keeps the CPUs busy: server and load generator share them, so figures
+    taken next to a test run are low and noisy. Samples /proc/stat for a second (the load average lags)."""
+    before = cpu_times()
+    time.sleep(1.0)
+    after = cpu_times()
+    if before is None or after is None:
+        return None
+    total, idle = after[0] - before[0], after[1] - before[1]
+    busy = 1 - idle / total if total else 0.0
+    if busy > 0.10:
+        return f"note: the CPUs were {busy:.0%} busy before the run (something else is running); figures are low"
+    return None
+
+
+def cpu_times() -> tuple[int, int] | None:
+    """Total and idle jiffies of all CPUs, or None off Linux."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except OSError:
+        return None
+    return sum(fields), fields[3] + fields[4]
+
+
+def table(rows: list[Row], note: str | None) -> str:
     """The report as a fixed-width table, with what went wrong listed under it."""
-    header = f"{'database':<11} {'target':<12} {'workers':>7} {'requests':>8} {'submits/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'ratio':>6}"
+    header = (
+        f"{'database':<11} {'target':<12} {'workers':>7} {'requests':>8} {'submits/s':>9} {'p50 ms':>7} "
+        f"{'p99 ms':>7} {'ratio':>6} {'check':>5}"
+    )
     lines = [header, "-" * len(header)]
     for row in rows:
         ratio = f"{row.ratio:.2f}" if row.ratio is not None else "-"
         lines.append(
             f"{row.database:<11} {row.target:<12} {row.workers:>7} {row.requests:>8} {row.submits_per_s:>9.0f} "
-            f"{row.p50_ms:>7.1f} {row.p99_ms:>7.1f} {ratio:>6}"
+            f"{row.p50_ms:>7.1f} {row.p99_ms:>7.1f} {ratio:>6} {'ok' if row.passed else 'FAIL':>5}"
         )
     lines.append("ratio: bare submits/s ÷ this target's submits/s (how many times slower than the baseline)")
+    lines.append("check: every request got 201, rows stored = 201s (3 answers, 1 redeemed token each), no 409")
     for row in rows:
-        if not row.consistent or row.transport_errors or set(row.statuses) - {"201"} or row.server_log_problems:
+        if not row.passed or row.server_log_problems:
             lines.append(
                 f"{row.database}/{row.target}: statuses {row.statuses}, transport errors {row.transport_errors}, "
                 f"stored {row.stored}, {'consistent' if row.consistent else 'INCONSISTENT'}"
             )
             lines.extend(f"    server: {problem}" for problem in row.server_log_problems)
+    if note:
+        lines.append(note)
     return "\n".join(lines)
 
 
@@ -490,7 +547,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=32, help="concurrent connections, one token each (32)")
     parser.add_argument("--seconds", type=float, default=10.0, help="time limit per target (10)")
-    parser.add_argument("--tokens", type=int, default=30_000, help="token limit per target (30000)")
+    parser.add_argument("--tokens", type=int, default=20_000, help="token limit per target (20000)")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes per server (1)")
     parser.add_argument(
         "--databases",
@@ -509,20 +566,28 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    note = busy_warning()
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="brukarenkat-bench-") as scratch:
         scratch_path = Path(scratch)
-        for database, url in database_urls(args, scratch_path).items():
+        for database, url in database_urls(args).items():
             started = time.perf_counter()
             rows.extend(bench_database(database, url, args, scratch_path))
             progress(f"{database}: {time.perf_counter() - started:.1f} s in all")
     if args.json:
-        meta = {"client": args.client, "seconds": args.seconds, "tokens": args.tokens, "cpus": os.cpu_count(),
-                "python": platform.python_version()}  # fmt: skip
+        meta = {
+            "client": args.client,
+            "seconds": args.seconds,
+            "tokens": args.tokens,
+            "clients": args.clients,
+            "workers": args.workers,
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+        }
         print(json.dumps({"settings": meta, "results": [asdict(row) for row in rows]}, ensure_ascii=False, indent=2))
     else:
-        print(table(rows))
-    return 0 if rows and all(row.consistent for row in rows) else 1
+        print(table(rows, note))
+    return 0 if rows and all(row.passed for row in rows) else 1
 
 
 if __name__ == "__main__":
