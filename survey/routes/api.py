@@ -79,8 +79,10 @@ LINK_PROBLEMS = {
 }
 
 
-async def _open(platform: Platform, session: AsyncSession, token: str) -> OpenLink:
-    return await open_link(session, platform.minter, platform.questionnaires, token, today=swedish_today())
+async def _open(platform: Platform, session: AsyncSession, token: str, *, check_used: bool = True) -> OpenLink:
+    return await open_link(
+        session, platform.minter, platform.questionnaires, token, today=swedish_today(), check_used=check_used
+    )
 
 
 def _problem(status: int, detail: str, problem: str) -> Response[dict[str, Any]]:
@@ -140,7 +142,7 @@ async def submit_survey(
     db_session: NamedDependency[AsyncSession],
 ) -> SubmissionOut:
     """Store the answers and use up the token, both or neither. 409 when the token was used already."""
-    link = await _open(platform, db_session, token)
+    link = await _open(platform, db_session, token, check_used=False)
     await submit_response(db_session, link, data.answers)
     return SubmissionOut(status="stored")
 

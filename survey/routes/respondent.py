@@ -28,8 +28,10 @@ def _html(content: str, status_code: int = 200, **kwargs: object) -> Response[st
     return Response(content=content, media_type=MediaType.HTML, status_code=status_code, **kwargs)  # type: ignore[arg-type]
 
 
-async def _open(platform: Platform, session: AsyncSession, token: str) -> OpenLink:
-    return await open_link(session, platform.minter, platform.questionnaires, token, today=swedish_today())
+async def _open(platform: Platform, session: AsyncSession, token: str, *, check_used: bool = True) -> OpenLink:
+    return await open_link(
+        session, platform.minter, platform.questionnaires, token, today=swedish_today(), check_used=check_used
+    )
 
 
 @get("/", sync_to_thread=False)
@@ -168,7 +170,7 @@ async def submit(
     platform: NamedDependency[Platform],
     db_session: NamedDependency[AsyncSession],
 ) -> Redirect:
-    link = await _open(platform, db_session, token)
+    link = await _open(platform, db_session, token, check_used=False)
     answers = read_answers(platform.answers_signer, token, request.cookies.get(COOKIE))
     await submit_response(db_session, link, answers)
     return Redirect(

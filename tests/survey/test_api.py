@@ -91,3 +91,11 @@ async def test_a_unit_link_stores_the_unit_with_the_answer(client, platform, ses
     assert (await client.post(f"/api/v1/survey/{token}", json={"answers": {"nojd": "mycket_nojd"}})).status_code == 201
     response = (await session.scalars(select(Response))).one()
     assert (response.unit_id, response.area, response.kommunkod) == (unit.id, "ensamkommande", "2085")
+
+
+async def test_a_used_token_sent_again_with_bad_answers_still_says_used(client, platform, session):
+    await open_round(session)
+    [token] = await tokens(platform, session)
+    assert (await client.post(f"/api/v1/survey/{token}", json={"answers": {}})).status_code == 201
+    reply = await client.post(f"/api/v1/survey/{token}", json={"answers": {"kontakt": "bogus"}})
+    assert (reply.status_code, reply.json()["extra"]["problem"]) == (409, "used")
