@@ -19,5 +19,9 @@ def respondent_locale(request: Request, platform: Platform, *, offered: list[str
     return negotiate(request.headers.get("accept-language"), offered, platform.settings.default_locale)
 
 
-def language_cookie(code: str, settings: Settings) -> Cookie:
-    return Cookie(key=LANG_COOKIE, value=code, path="/", httponly=True, samesite="lax", secure=settings.secure_cookies)
+def language_cookie(code: str, token: str, settings: Settings) -> Cookie:
+    """The respondent's language, for this link only: the next person on a shared tablet (with a new link)
+    does not inherit it, and so cannot see which language the previous one chose."""
+    return Cookie(
+        key=LANG_COOKIE, value=code, path=f"/s/{token}", httponly=True, samesite="lax", secure=settings.secure_cookies
+    )

@@ -52,7 +52,7 @@ async def welcome(
     offered = platform.catalogs.offered_for(link.questionnaire)
     codes = [language.code for language in offered]
     if lang is not None and lang in codes:
-        return Redirect(f"/s/{token}", status_code=303, cookies=[language_cookie(lang, platform.settings)])
+        return Redirect(f"/s/{token}", status_code=303, cookies=[language_cookie(lang, token, platform.settings)])
     locale = respondent_locale(request, platform, offered=codes)
     page = platform.pages.render(
         "welcome.html",
@@ -174,12 +174,13 @@ async def submit(
     answers = read_answers(platform.answers_signer, token, request.cookies.get(COOKIE))
     await submit_response(db_session, link, answers)
     return Redirect(
-        "/thanks", status_code=303, cookies=[cleared_cookie(token, secure=platform.settings.secure_cookies)]
+        f"/s/{token}/thanks", status_code=303, cookies=[cleared_cookie(token, secure=platform.settings.secure_cookies)]
     )
 
 
-@get("/thanks", sync_to_thread=False)
+@get("/s/{token:str}/thanks", sync_to_thread=False)
 def thanks(request: Request, platform: NamedDependency[Platform]) -> Response[str]:
+    """Under the link's path so that it keeps the respondent's language; it shows nothing of the answers."""
     locale = respondent_locale(request, platform, offered=list(platform.catalogs.languages))
     return _html(platform.pages.render("thanks.html", locale=locale))
 

@@ -93,3 +93,14 @@ async def test_the_browser_language_is_used_and_the_respondent_can_switch(client
     question = await client.get(f"/s/{token}/7")
     assert "No difference" in question.text and "Question 7 of 8" in question.text
     assert (await client.get(f"/s/{token}?lang=xx")).status_code == 200, "an unknown language is ignored"
+
+
+async def test_the_chosen_language_stays_with_the_link_not_the_device(client, platform, session):
+    await open_round(session)
+    first, second = await tokens(platform, session, count=2)
+    chosen = await client.get(f"/s/{first}?lang=en")
+    assert f"Path=/s/{first}" in chosen.headers["set-cookie"]
+    assert "Question 1 of 8" in (await client.get(f"/s/{first}/1")).text
+    submitted = await client.post(f"/s/{first}/submit")
+    assert "Thank you for your answers!" in (await client.get(submitted.headers["location"])).text
+    assert "Fråga 1 av 8" in (await client.get(f"/s/{second}/1")).text, "the next respondent starts in Swedish"

@@ -45,8 +45,8 @@ async def test_a_respondent_answers_reviews_and_submits(client, platform: Platfo
 
     submitted = await client.post(f"/s/{token}/submit")
     assert submitted.status_code == 303
-    assert submitted.headers["location"] == "/thanks"
-    assert "Tack för dina svar!" in (await client.get("/thanks")).text
+    assert submitted.headers["location"] == f"/s/{token}/thanks"
+    assert "Tack för dina svar!" in (await client.get(f"/s/{token}/thanks")).text
 
     response = (await session.scalars(select(Response))).one()
     assert (response.kommunkod, response.area) == ("2085", "missbruk")
@@ -157,3 +157,15 @@ async def test_unknown_pages_get_a_swedish_not_found_page(client):
     reply = await client.get("/no/such/page")
     assert reply.status_code == 404
     assert "Sidan finns inte" in reply.text
+
+
+async def test_pages_are_small_and_need_no_script(client, platform, session):
+    """A cheap tablet on a weak connection: every page with its stylesheet well under 20 kB, no JavaScript."""
+    await open_round(session)
+    [token] = await tokens(platform, session)
+    stylesheet = await client.get("/static/survey.css")
+    assert stylesheet.status_code == 200
+    for path in (f"/s/{token}", f"/s/{token}/1", f"/s/{token}/review"):
+        page = await client.get(path)
+        assert len(page.content) + len(stylesheet.content) < 20_000, path
+        assert "<script" not in page.text
