@@ -102,6 +102,8 @@ class Catalogs:
         template = root / "messages.pot"
         with template.open("rb") as handle:
             self._ui_texts = [(m.context, m.id) for m in read_po(handle) if m.id]
+        self._offered: dict[str, list[Language]] = {}
+        """Catalogs do not change while the app runs, so completeness is worked out once per questionnaire."""
 
     def messages(self, code: str) -> gettext.NullTranslations:
         return self._compiled[(code, "messages")]
@@ -112,6 +114,11 @@ class Catalogs:
     def offered_for(self, questionnaire: Questionnaire) -> list[Language]:
         """Languages in which this questionnaire can be answered from the first page to the last:
         every text of the questionnaire and every string of the UI (messages.pot) translated."""
+        if questionnaire.ident not in self._offered:
+            self._offered[questionnaire.ident] = self._complete_languages(questionnaire)
+        return self._offered[questionnaire.ident]
+
+    def _complete_languages(self, questionnaire: Questionnaire) -> list[Language]:
         texts = translatable_texts(questionnaire)
         return [
             language

@@ -24,8 +24,8 @@ from survey.services.responses import LinkRefused, OpenLink, open_link, submit_r
 from survey.services.rounds import swedish_today
 
 
-def _html(content: str, status_code: int = 200, **kwargs: object) -> Response[str]:
-    return Response(content=content, media_type=MediaType.HTML, status_code=status_code, **kwargs)  # type: ignore[arg-type]
+def _html(content: str) -> Response[str]:
+    return Response(content=content, media_type=MediaType.HTML)
 
 
 async def _open(platform: Platform, session: AsyncSession, token: str, *, check_used: bool = True) -> OpenLink:
