@@ -238,6 +238,65 @@ def cmd_tokens_issue(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_responses(args: argparse.Namespace) -> int:
+    from survey.services.imports import import_responses
+
+    text = _read_text(args.file)
+
+    async def work(session: AsyncSession) -> int:
+        return await import_responses(session, load_shipped(), round_key=args.round, text=text)
+
+    count = _with_session(settings_from_env(), work)
+    print(f"imported {count} responses into {args.round}")
+    return 0
+
+
+def cmd_import_rikssnitt(args: argparse.Namespace) -> int:
+    from survey.services.imports import import_rikssnitt
+
+    text = _read_text(args.file)
+
+    async def work(session: AsyncSession) -> int:
+        return await import_rikssnitt(session, load_shipped(), round_key=args.round, text=text)
+
+    count = _with_session(settings_from_env(), work)
+    print(f"imported {count} rikssnitt values for {args.round}; they replace the computed ones")
+    return 0
+
+
+def _read_text(path: str) -> str:
+    try:
+        return Path(path).read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        raise InvalidInput(f"cannot read {path}: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        raise InvalidInput(f"{path} is not UTF-8 text (save it as CSV UTF-8): {error}") from error
+
+
+def cmd_results(args: argparse.Namespace) -> int:
+    from survey.results_text import results_table
+    from survey.services.results import municipality_results
+
+    async def work(session: AsyncSession) -> dict[str, Any]:
+        return await municipality_results(
+            session,
+            load_shipped(),
+            round_key=args.round,
+            kommunkod=args.municipality,
+            unit_key=args.unit,
+            compare=args.compare,
+            by_kon=args.by == "kon",
+            min_valid=args.min_valid,
+        )
+
+    document = _with_session(settings_from_env(), work)
+    if args.json:
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        print(results_table(document, load_shipped()[document["questionnaire"]]))
+    return 0
+
+
 def survey_url(settings: Settings, token: str) -> str:
     return f"{settings.base_url.rstrip('/')}/s/{token}"
 
@@ -322,6 +381,28 @@ def _parser() -> argparse.ArgumentParser:
     issue.add_argument("--count", type=int, required=True)
     issue.add_argument("--json", action="store_true")
     issue.set_defaults(run=cmd_tokens_issue)
+
+    imports = commands.add_parser("import", help="import paper answers or published rikssnitt").add_subparsers(
+        metavar="WHAT"
+    )
+    paper = imports.add_parser("responses", help="answers typed in from paper forms (CSV, one row per form)")
+    paper.add_argument("file")
+    paper.add_argument("--round", required=True)
+    paper.set_defaults(run=cmd_import_responses)
+    national = imports.add_parser("rikssnitt", help="published national shares (CSV: question,area,share[,valid])")
+    national.add_argument("file")
+    national.add_argument("--round", required=True)
+    national.set_defaults(run=cmd_import_rikssnitt)
+
+    results = commands.add_parser("results", help="positive shares per area and question for a municipality")
+    results.add_argument("--round", required=True)
+    results.add_argument("--municipality", required=True, help="kommunkod, e.g. 2085")
+    results.add_argument("--unit", help="unit key: that unit's answers only")
+    results.add_argument("--compare", help="an earlier round of the same questionnaire, e.g. ifo-2016")
+    results.add_argument("--by", choices=["kon"], help="break results down by kön as well")
+    results.add_argument("--min-valid", type=int, default=5, help="suppression threshold (default 5)")
+    results.add_argument("--json", action="store_true")
+    results.set_defaults(run=cmd_results)
     return parser
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 ENV_PREFIX = "BRUKARENKAT_"
+MIN_API_KEY = 24
+"""An API key reads a municipality's results: long enough that guessing is hopeless."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,11 @@ class Settings:
     server has acknowledged survives a crash or power loss; NORMAL is faster and survives a crash of
     the server process but may lose the last commits on power loss."""
 
+    api_keys: str = ""
+    """Keys for reading results through the API, as `kommunkod:key` pairs separated by commas; a key
+    given as `*:key` reads every municipality. Sent as `Authorization: Bearer <key>`. Empty: no API access
+    to results. (Staff accounts and roles replace this in the staff UI.)"""
+
     debug: bool = False
     """Show tracebacks in error pages. Never in production: they can reveal answers."""
 
@@ -42,8 +49,18 @@ class Settings:
             raise ValueError(
                 f"secret_key must be at least 32 characters (got {len(self.secret_key)}); set {ENV_PREFIX}SECRET_KEY"
             )
+        for key, scope in self.api_key_scopes().items():
+            if not (scope == "*" or (len(scope) == 4 and scope.isdigit())) or len(key) < MIN_API_KEY:
+                raise ValueError(
+                    f"api_keys: {scope!r} must be a kommunkod or *, with a key of {MIN_API_KEY}+ characters"
+                )
         if self.sqlite_synchronous.upper() not in {"FULL", "NORMAL", "EXTRA"}:
             raise ValueError(f"sqlite_synchronous must be FULL, NORMAL or EXTRA, got {self.sqlite_synchronous!r}")
+
+    def api_key_scopes(self) -> dict[str, str]:
+        """Each API key with the kommunkod it may read (`*` for all)."""
+        pairs = (pair.partition(":") for pair in self.api_keys.split(",") if pair.strip())
+        return {key.strip(): scope.strip() for scope, _, key in pairs}
 
     @property
     def is_sqlite(self) -> bool:

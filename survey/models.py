@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
@@ -13,6 +14,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -123,3 +125,16 @@ class Answer(Base):
     """The option key; None for free text."""
     text: Mapped[str | None] = mapped_column(Text)
     """Free text; None for option answers."""
+
+
+class ImportedRikssnitt(Base):
+    """A published national share (e.g. from SKR's report or Kolada) that wins over the computed one."""
+
+    __tablename__ = "rikssnitt"
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id"), primary_key=True)
+    area: Mapped[str] = mapped_column(String(60), primary_key=True)
+    """An area key, or `total` for IFO-totalt."""
+    question: Mapped[str] = mapped_column(String(60), primary_key=True)
+    percent: Mapped[Decimal] = mapped_column(Numeric(6, 3))
+    valid: Mapped[int | None] = mapped_column(Integer)
+    """The number of valid answers behind it, when published."""

@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from survey.platform import Platform
 from survey.routes.problems import PROBLEMS
-from survey.services.errors import InvalidInput
+from survey.routes.results_api import results
+from survey.services.errors import InvalidInput, NotFound
 from survey.services.responses import LinkRefused, OpenLink, open_link, submit_response
 from survey.services.rounds import list_rounds, swedish_today
 
@@ -97,7 +98,11 @@ def _refused(_: Request, refused: LinkRefused) -> Response[dict[str, Any]]:
 
 
 def _invalid(_: Request, error: InvalidInput) -> Response[dict[str, Any]]:
-    return _problem(400, str(error), "invalid_answers")
+    return _problem(400, str(error), "invalid_input")
+
+
+def _not_found(_: Request, error: NotFound) -> Response[dict[str, Any]]:
+    return _problem(404, str(error), "not_found")
 
 
 @get("/questionnaires", sync_to_thread=False)
@@ -149,7 +154,7 @@ async def submit_survey(
 
 api_router = Router(
     path="/api/v1",
-    route_handlers=[questionnaires, questionnaire, rounds, open_survey, submit_survey],
-    exception_handlers={LinkRefused: _refused, InvalidInput: _invalid},
+    route_handlers=[questionnaires, questionnaire, rounds, open_survey, submit_survey, results],
+    exception_handlers={LinkRefused: _refused, InvalidInput: _invalid, NotFound: _not_found},
     tags=["v1"],
 )

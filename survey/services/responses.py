@@ -105,40 +105,51 @@ async def submit_response(session: AsyncSession, link: OpenLink, answers: Mappin
             raise LinkRefused(LinkProblem.USED)  # "already answered" says more than what was wrong this time
         raise InvalidInput("; ".join(problems))
     claims = link.claims
-    response_id = secrets.token_hex(16)
     try:
         await session.execute(insert(RedeemedToken).values(nonce_hash=claims.nonce_hash, batch_id=claims.batch_id))
-        await session.execute(
-            insert(Response).values(
-                id=response_id,
-                round_id=link.round_id,
-                kommunkod=claims.kommunkod,
-                unit_id=claims.unit_id,
-                area=claims.area,
-            )
+        await insert_response(
+            session,
+            link.questionnaire,
+            round_id=link.round_id,
+            kommunkod=claims.kommunkod,
+            unit_id=claims.unit_id,
+            area=claims.area,
+            answers=answers,
         )
-        rows = _answer_rows(link.questionnaire, response_id, answers)
-        if rows:
-            await session.execute(insert(Answer), rows)
         await session.commit()
     except IntegrityError:
         await session.rollback()
         raise LinkRefused(LinkProblem.USED) from None
 
 
-def _answer_rows(
-    questionnaire: Questionnaire, response_id: str, answers: Mapping[str, str]
-) -> list[dict[str, str | None]]:
-    rows: list[dict[str, str | None]] = []
+async def insert_response(
+    session: AsyncSession,
+    questionnaire: Questionnaire,
+    *,
+    round_id: int,
+    kommunkod: str,
+    unit_id: int | None,
+    area: str,
+    answers: Mapping[str, str],
+) -> None:
+    """One response under a random id with its answers: where it belongs, and nothing about who or when."""
+    response_id = secrets.token_hex(16)
+    await session.execute(
+        insert(Response).values(id=response_id, round_id=round_id, kommunkod=kommunkod, unit_id=unit_id, area=area)
+    )
+    rows = _answer_rows(questionnaire, response_id, answers)
+    if rows:
+        await session.execute(insert(Answer), rows)
+
+
+AnswerRow = dict[str, str | None]
+
+
+def _answer_rows(questionnaire: Questionnaire, response_id: str, answers: Mapping[str, str]) -> list[AnswerRow]:
+    rows: list[AnswerRow] = []
     for key, value in answers.items():
         question = questionnaire.question(key)
         is_text = question is not None and question.kind is QuestionKind.TEXT
-        rows.append(
-            {
-                "response_id": response_id,
-                "question": key,
-                "option": None if is_text else value,
-                "text": value if is_text else None,
-            }
-        )
+        option, text = (None, value) if is_text else (value, None)
+        rows.append({"response_id": response_id, "question": key, "option": option, "text": text})
     return rows

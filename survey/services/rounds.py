@@ -70,7 +70,12 @@ async def close_round(session: AsyncSession, key: str) -> SurveyRound:
     survey_round = await get_round(session, key)
     survey_round.closed = True
     await session.flush()
+    await erase_arrival_order(session)
+    return survey_round
+
+
+async def erase_arrival_order(session: AsyncSession) -> None:
+    """Rewrite the anonymous tables in (random) key order on PostgreSQL; SQLite keeps them so already."""
     if session.bind.dialect.name == "postgresql":
         for table in ANONYMOUS_TABLES:
             await session.execute(text(f"CLUSTER {table} USING pk_{table}"))
-    return survey_round

@@ -53,7 +53,7 @@ async def test_invalid_answers_are_refused_whole_and_the_token_stays_usable(clie
     for bad in ({"kontakt": "bogus"}, {"no_such_question": "ja"}, {"kontakt": "mycket_latt", "kon": "mycket_latt"}):
         reply = await client.post(f"/api/v1/survey/{token}", json={"answers": bad})
         assert reply.status_code == 400, bad
-        assert reply.json()["extra"]["problem"] == "invalid_answers"
+        assert reply.json()["extra"]["problem"] == "invalid_input"
     assert list(await session.scalars(select(Response))) == []
     assert (
         await client.post(f"/api/v1/survey/{token}", json={"answers": {"kontakt": "mycket_latt"}})

@@ -1,0 +1,228 @@
+"""Results of a round for one municipality (or unit): counts aggregated in SQL, shares and suppression from
+`analysis`, rikssnitt and the previous round joined by question and area keys."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from analysis import MIN_VALID, TOTAL, AreaTable, Counts, Share, area_table
+from analysis.compare import against_rikssnitt, trend
+from questionnaires import QuestionKind, Questionnaire, Role
+from survey.models import Answer, ImportedRikssnitt, Response, SurveyRound
+from survey.services.errors import InvalidInput
+from survey.services.rounds import get_round
+from survey.services.units import get_municipality, get_unit
+
+KON_QUESTION = "kon"
+KON_GROUPS = ("kvinna", "man")
+"""The groups reported by kön, as Kolada reports K and M; everyone else is pooled (and protected) as övrigt."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Whose answers: a round, a municipality, and optionally one of its units."""
+
+    round_id: int
+    kommunkod: str | None
+    unit_id: int | None = None
+
+
+async def _option_counts(session: AsyncSession, scope: Scope, *, by_kon: bool) -> list[tuple[Any, ...]]:
+    """(area, question, option[, kön option], n), counted by the database."""
+    kon = aliased(Answer)
+    columns = [Response.area, Answer.question, Answer.option, *([kon.option] if by_kon else [])]
+    query = select(*columns, func.count()).select_from(Response).join(Answer, Answer.response_id == Response.id)
+    if by_kon:
+        query = query.outerjoin(kon, (kon.response_id == Response.id) & (kon.question == KON_QUESTION))
+    query = _where(query.where(Answer.option.is_not(None)), scope).group_by(*columns)
+    return [tuple(row) for row in (await session.execute(query)).all()]
+
+
+def _where(query: Any, scope: Scope) -> Any:
+    query = query.where(Response.round_id == scope.round_id)
+    if scope.kommunkod is not None:
+        query = query.where(Response.kommunkod == scope.kommunkod)
+    if scope.unit_id is not None:
+        query = query.where(Response.unit_id == scope.unit_id)
+    return query
+
+
+async def respondents_per_area(session: AsyncSession, scope: Scope) -> dict[str, int]:
+    query = _where(select(Response.area, func.count()).group_by(Response.area), scope)
+    return {area: n for area, n in (await session.execute(query)).all()}
+
+
+def _to_counts(rows: list[tuple[Any, ...]], questionnaire: Questionnaire) -> dict[tuple[str, ...], Counts]:
+    """Fold option counts into positive / negative / excluded by each option's role."""
+    folded: dict[tuple[str, ...], Counts] = {}
+    for *key_and_option, n in rows:
+        area, question_key, option_key, *kon = key_and_option
+        question = questionnaire.question(question_key)
+        if question is None or question.kind is not QuestionKind.RATING or question.scale is None:
+            continue
+        option = question.scale.option(option_key)
+        if option is None:
+            raise InvalidInput(f"stored option {option_key!r} is not an option of {question_key!r}")
+        key = (area, question_key, *(["" if k is None else k for k in kon]))
+        one = Counts(
+            positive=n if option.role is Role.POSITIVE else 0,
+            negative=n if option.role is Role.NEGATIVE else 0,
+            excluded=n if option.role is Role.EXCLUDED else 0,
+        )
+        folded[key] = folded.get(key, Counts(0, 0, 0)) + one
+    return folded
+
+
+def rated_questions(questionnaire: Questionnaire) -> list[str]:
+    return [q.key for q in questionnaire.questions if q.kind is QuestionKind.RATING]
+
+
+async def table_for(
+    session: AsyncSession,
+    questionnaire: Questionnaire,
+    scope: Scope,
+    *,
+    by_kon: bool = False,
+    min_valid: int = MIN_VALID,
+) -> AreaTable:
+    counts = _to_counts(await _option_counts(session, scope, by_kon=by_kon), questionnaire)
+    return area_table(
+        counts,
+        await respondents_per_area(session, scope),
+        areas=[a.key for a in questionnaire.areas],
+        questions=rated_questions(questionnaire),
+        groups=KON_GROUPS if by_kon else (),
+        min_valid=min_valid,
+    )
+
+
+async def rikssnitt(
+    session: AsyncSession, questionnaire: Questionnaire, round_id: int
+) -> tuple[str, dict[tuple[str, str], Fraction]]:
+    """National shares per (area or total, question): imported figures when there are any, else computed
+    from every municipality on the platform, weighted (Σ positive / Σ valid, Kolada's definition)."""
+    imported = (await session.scalars(select(ImportedRikssnitt).where(ImportedRikssnitt.round_id == round_id))).all()
+    if imported:
+        return "imported", {(r.area, r.question): Fraction(r.percent) / 100 for r in imported}
+    counts = _to_counts(await _option_counts(session, Scope(round_id, None), by_kon=False), questionnaire)
+    national: dict[tuple[str, str], Counts] = {}
+    for (area, question), c in counts.items():
+        for key in ((area, question), (TOTAL, question)):
+            national[key] = national.get(key, Counts(0, 0, 0)) + c
+    return "computed", {key: Fraction(c.positive, c.valid) for key, c in national.items() if c.valid}
+
+
+def share_document(share: Share) -> dict[str, Any]:
+    """One share as the results document shows it: nothing but the reason when suppressed."""
+    if share.suppressed is not None:
+        return {
+            "suppressed": True,
+            "reason": share.suppressed.value,
+            **dict.fromkeys(("positive", "valid", "excluded", "share", "percent", "ci_low", "ci_high")),
+        }
+    return {
+        "suppressed": False,
+        "reason": None,
+        "positive": share.positive,
+        "valid": share.valid,
+        "excluded": share.excluded,
+        "share": share.share,
+        "percent": share.percent,
+        "ci_low": share.ci_low,
+        "ci_high": share.ci_high,
+    }
+
+
+async def municipality_results(
+    session: AsyncSession,
+    questionnaires: Mapping[str, Questionnaire],
+    *,
+    round_key: str,
+    kommunkod: str,
+    unit_key: str | None = None,
+    compare: str | None = None,
+    by_kon: bool = False,
+    min_valid: int = MIN_VALID,
+) -> dict[str, Any]:
+    """The results document of `brukarenkat results` and GET /api/v1/results."""
+    survey_round = await get_round(session, round_key)
+    questionnaire = questionnaires[survey_round.questionnaire]
+    municipality = await get_municipality(session, kommunkod)
+    unit = await get_unit(session, kommunkod, unit_key) if unit_key else None
+    scope = Scope(survey_round.id, kommunkod, unit.id if unit else None)
+    table = await table_for(session, questionnaire, scope, min_valid=min_valid)
+    source, national = await rikssnitt(session, questionnaire, survey_round.id)
+    previous = await _previous_table(session, questionnaires, compare, questionnaire, kommunkod, scope, min_valid)
+
+    results: dict[str, dict[str, Any]] = {}
+    for area in [*table.areas, TOTAL]:
+        results[area] = {}
+        for question in table.questions:
+            share = table.get(area, question)
+            cell = share_document(share)
+            comparison = against_rikssnitt(share, national[(area, question)]) if (area, question) in national else None
+            cell["rikssnitt"] = comparison.reference_percent if comparison else None
+            cell["difference_pp"] = comparison.difference_pp if comparison else None
+            cell["p_value"] = comparison.p_value if comparison else None
+            cell["verdict"] = comparison.verdict.value if comparison else None
+            if previous is not None:
+                before = previous.get(area, question)
+                change = trend(share, before)
+                cell["previous_percent"] = before.percent
+                cell["trend_p_value"] = change.p_value if change else None
+                cell["trend_verdict"] = change.verdict.value if change else None
+            results[area][question] = cell
+    document: dict[str, Any] = {
+        "round": survey_round.key,
+        "questionnaire": questionnaire.ident,
+        "municipality": {"kommunkod": municipality.kommunkod, "name": municipality.name},
+        "unit": {"key": unit.key, "name": unit.name} if unit else None,
+        "min_valid": min_valid,
+        "respondents": {a: n for a, n in table.respondents.items() if a not in table.excluded_areas},
+        "excluded_areas": sorted(table.excluded_areas),
+        "rikssnitt_source": source if national else None,
+        "compare": compare,
+        "results": results,
+    }
+    if by_kon:
+        document["by_kon"] = await _kon_document(session, questionnaire, scope, min_valid)
+    return document
+
+
+async def _previous_table(
+    session: AsyncSession,
+    questionnaires: Mapping[str, Questionnaire],
+    compare: str | None,
+    questionnaire: Questionnaire,
+    kommunkod: str,
+    scope: Scope,
+    min_valid: int,
+) -> AreaTable | None:
+    if compare is None:
+        return None
+    previous_round: SurveyRound = await get_round(session, compare)
+    previous_questionnaire = questionnaires[previous_round.questionnaire]
+    if previous_questionnaire.key != questionnaire.key:
+        raise InvalidInput(f"{compare!r} is a round of {previous_questionnaire.key!r}, not of {questionnaire.key!r}")
+    previous_scope = Scope(previous_round.id, kommunkod, scope.unit_id)
+    return await table_for(session, questionnaire, previous_scope, min_valid=min_valid)
+
+
+async def _kon_document(
+    session: AsyncSession, questionnaire: Questionnaire, scope: Scope, min_valid: int
+) -> dict[str, Any]:
+    table = await table_for(session, questionnaire, scope, by_kon=True, min_valid=min_valid)
+    return {
+        group: {
+            area: {question: share_document(table.get(area, question, group)) for question in table.questions}
+            for area in [*table.areas, TOTAL]
+        }
+        for group in KON_GROUPS
+    }

@@ -1,0 +1,249 @@
+"""Results against a hand count: answers typed in from paper forms, read back as the table a nämnd sees.
+
+The forms below are made so that every expected figure can be counted by hand from the spec lists.
+Codes are those printed on the IFO form (ifo-1.toml): nojd 1–2 positive, 3–4 negative, 5 "Har inte fått
+någon hjälp" (excluded); kontakt 1–2 positive, 3–4 negative, 5 "Vet inte" (excluded); forandring 1–2
+positive, 3 "Ingen skillnad" and 4–5 negative; kon 1 Kvinna, 2 Man.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from survey.cli import main
+from survey.services.imports import ImportRejected, import_responses, import_rikssnitt
+from survey.services.results import municipality_results
+from tests.conftest import SECRET
+from tests.factories import open_round
+
+HEADER = "municipality,unit,area,kon,kontakt,nojd,forandring"
+
+
+def forms(kommunkod: str, area: str, *groups: tuple[int, str, str, str, str]) -> list[str]:
+    """`count` identical forms per group of (count, kon, kontakt, nojd, forandring) codes ("" = blank)."""
+    return [
+        f"{kommunkod},,{area},{kon},{kontakt},{nojd},{change}"
+        for n, kon, kontakt, nojd, change in groups
+        for _ in range(n)
+    ]
+
+
+LUDVIKA_2017 = [
+    # vårdnadshavare, 12 forms: nojd 7 + 1 + 1 = 9 positive, 2 negative, 1 no help → 9/11; kontakt 8/10 (2 blank)
+    *forms("2085", "vardnadshavare", (7, "1", "1", "1", ""), (1, "2", "2", "2", ""), (1, "2", "3", "2", ""),
+           (1, "1", "3", "3", ""), (1, "2", "", "4", ""), (1, "1", "", "5", "")),
+    # missbruk, 20 forms: nojd 17/20; kontakt 15/20; forandring 10 + 4 better, 6 "Ingen skillnad" → 14/20
+    *forms("2085", "missbruk", (10, "2", "1", "1", "1"), (4, "2", "2", "2", "2"), (1, "1", "2", "1", "3"),
+           (2, "1", "3", "2", "3"), (3, "1", "4", "3", "3")),
+    # ekonomiskt bistånd, 6 forms: nojd 3/4 (2 no help) → too few; kontakt 6/6
+    *forms("2085", "ekonomiskt_bistand", (3, "1", "1", "1", ""), (1, "2", "2", "3", ""), (2, "2", "1", "5", "")),
+    # ungdomar, 4 forms: fewer than five respondents, left out of everything (IFO-totalt too)
+    *forms("2085", "ungdomar", (4, "2", "1", "1", "1")),
+]  # fmt: skip
+
+
+@pytest.fixture
+async def ludvika(session, platform):
+    await open_round(session, "ifo-2017")
+    count = await import_responses(
+        session, platform.questionnaires, round_key="ifo-2017", text="\n".join([HEADER, *LUDVIKA_2017])
+    )
+    await session.commit()
+    assert count == 42
+    return platform
+
+
+async def results(session, platform, **options):
+    return await municipality_results(
+        session, platform.questionnaires, round_key="ifo-2017", kommunkod="2085", **options
+    )
+
+
+def cells(document, question):
+    from survey.results_text import cell_text
+
+    return {area: cell_text(document["results"][area][question]) for area in document["results"]}
+
+
+async def test_the_table_matches_the_hand_count(session, ludvika):
+    document = await results(session, ludvika)
+    assert document["excluded_areas"] == ["ensamkommande", "ungdomar"]
+    assert document["respondents"] == {"vardnadshavare": 12, "missbruk": 20, "ekonomiskt_bistand": 6}
+    # kontakt: 8/10 = 80 %, 15/20 = 75 %, 6/6 = 100 %, total 29/36 = 80.6 % → 81 %
+    assert cells(document, "kontakt") == {
+        "ungdomar": "-", "vardnadshavare": "80 (10)", "missbruk": "75 (20)", "ekonomiskt_bistand": "100 (6)",
+        "ensamkommande": "-", "total": "81 (36)",
+    }  # fmt: skip
+    # nojd: ekb has 4 valid answers (hidden), so the smallest other area (vårdnadshavare, 11) is hidden too;
+    # total (9 + 17 + 3) / (11 + 20 + 4) = 29/35 = 82.9 % → 83 %
+    assert cells(document, "nojd") == {
+        "ungdomar": "-", "vardnadshavare": "-", "missbruk": "85 (20)", "ekonomiskt_bistand": "-",
+        "ensamkommande": "-", "total": "83 (35)",
+    }  # fmt: skip
+    assert document["results"]["vardnadshavare"]["nojd"]["reason"] == "complement"
+    assert document["results"]["ekonomiskt_bistand"]["nojd"]["reason"] == "too_few_answers"
+    # forandring: "Ingen skillnad" is not positive: 14/20 = 70 %
+    assert cells(document, "forandring")["missbruk"] == "70 (20)"
+    assert document["results"]["vardnadshavare"]["kontakt"]["excluded"] == 0
+    assert document["results"]["missbruk"]["nojd"]["ci_low"] < 0.85 < document["results"]["missbruk"]["nojd"]["ci_high"]
+
+
+async def test_a_suppressed_cell_carries_no_figure_at_all(session, ludvika):
+    document = await results(session, ludvika, by_kon=True)
+    text = json.dumps(document)
+    hidden = document["results"]["ekonomiskt_bistand"]["nojd"]
+    assert {
+        hidden[k] for k in ("positive", "valid", "excluded", "share", "percent", "ci_low", "ci_high", "rikssnitt")
+    } == {None}
+    assert '"ungdomar": 4' not in text, "an excluded area's respondent count is not shown"
+    for group in document["by_kon"].values():
+        for area in group.values():
+            for cell in area.values():
+                assert cell["suppressed"] or cell["valid"] >= 5
+
+
+async def test_kon_breakdown_with_secondary_suppression(session, ludvika):
+    by_kon = (await results(session, ludvika, by_kon=True))["by_kon"]
+    # missbruk kontakt, by hand: kvinna 1 positive of 6 → 17 %; man 10 + 4 → 14/14 = 100 %
+    assert by_kon["kvinna"]["missbruk"]["kontakt"]["percent"] == 17
+    assert by_kon["man"]["missbruk"]["kontakt"]["percent"] == 100
+    # vårdnadshavare kontakt: kvinna 7/8, man 1/2 (hidden) → kvinna hidden too, or vårdnadshavare − kvinna = man
+    assert by_kon["man"]["vardnadshavare"]["kontakt"]["reason"] == "too_few_answers"
+    assert by_kon["kvinna"]["vardnadshavare"]["kontakt"]["reason"] == "complement"
+    # nojd: vårdnadshavare man has 3 answers (hidden), so vårdnadshavare kvinna (7/8) is hidden too; ekb kvinna
+    # (3) is hidden, and with vårdnadshavare kvinna hidden, IFO-totalt for kvinna gives neither away, so
+    # missbruk keeps both: kvinna 3/6 = 50 %, man 14/14 = 100 %.
+    assert by_kon["man"]["vardnadshavare"]["nojd"]["reason"] == "too_few_answers"
+    assert by_kon["kvinna"]["vardnadshavare"]["nojd"]["reason"] == "complement"
+    assert by_kon["kvinna"]["ekonomiskt_bistand"]["nojd"]["reason"] == "too_few_answers"
+    assert (by_kon["kvinna"]["missbruk"]["nojd"]["percent"], by_kon["man"]["missbruk"]["nojd"]["percent"]) == (50, 100)
+    assert by_kon["kvinna"]["total"]["nojd"]["valid"] == 17  # 8 + 6 + 3
+
+
+async def test_rikssnitt_computed_from_every_municipality_then_imported(session, ludvika):
+    goteborg = forms("1480", "missbruk", (30, "1", "1", "1", "1"), (10, "2", "3", "3", "4"))
+    await import_responses(session, ludvika.questionnaires, round_key="ifo-2017", text="\n".join([HEADER, *goteborg]))
+    await session.commit()
+    document = await results(session, ludvika)
+    cell = document["results"]["missbruk"]["nojd"]
+    # Weighted over both municipalities: (17 + 30) / (20 + 40) = 47/60 = 78.3 % → 78; Ludvika's 85 % is 6.7 pp above
+    assert (document["rikssnitt_source"], cell["rikssnitt"]) == ("computed", 78)
+    assert cell["difference_pp"] == pytest.approx(85 - 47 / 60 * 100)
+    assert cell["verdict"] == "ingen säker skillnad"
+
+    await import_rikssnitt(
+        session,
+        ludvika.questionnaires,
+        round_key="ifo-2017",
+        text="question,area,share,valid\nnojd;missbruk;86;9000\n".replace(";", ","),
+    )
+    await session.commit()
+    document = await results(session, ludvika)
+    assert (document["rikssnitt_source"], document["results"]["missbruk"]["nojd"]["rikssnitt"]) == ("imported", 86)
+    assert document["results"]["missbruk"]["kontakt"]["rikssnitt"] is None, "imported figures replace computed ones"
+
+
+async def test_comparison_with_the_previous_round(session, ludvika):
+    await open_round(session, "ifo-2016")
+    earlier = forms("2085", "missbruk", (10, "1", "1", "1", "1"), (10, "2", "3", "3", "3"))
+    await import_responses(session, ludvika.questionnaires, round_key="ifo-2016", text="\n".join([HEADER, *earlier]))
+    await session.commit()
+    document = await results(session, ludvika, compare="ifo-2016")
+    cell = document["results"]["missbruk"]["nojd"]
+    assert cell["previous_percent"] == 50  # 10/20 in 2016
+    assert cell["trend_verdict"] == "högre"  # 17/20 against 10/20: Fisher's exact p < 0.05
+    assert document["results"]["vardnadshavare"]["kontakt"]["previous_percent"] is None
+
+
+async def test_a_bad_paper_file_imports_nothing_and_reports_every_bad_line(session, platform):
+    await open_round(session, "ifo-2017")
+    text = "\n".join([
+        HEADER,
+        "2085,,missbruk,1,1,1,1",
+        "9999,,missbruk,1,1,1,1",
+        "2085,,barn,1,1,1,1",
+        "2085,,missbruk,1,7,1,1",
+        "2085,hvb,missbruk,1,1,1,1",
+        "2085,,missbruk,1,1,1,1,extra",
+    ])  # fmt: skip
+    with pytest.raises(ImportRejected) as rejected:
+        await import_responses(session, platform.questionnaires, round_key="ifo-2017", text=text)
+    assert rejected.value.problems == [
+        "line 3: municipality '9999' is not a kommunkod (four digits, e.g. 2085)",
+        "line 4: area 'barn' is not an area of ifo@1",
+        "line 5: kontakt: '7' is not a code of this question (1, 2, 3, 4, 5, or blank)",
+        "line 6: municipality 2085 has no unit 'hvb'",
+        "line 7: more values than columns",
+    ]
+    await session.rollback()
+    document = await results(session, platform)
+    assert document["respondents"] == {}
+
+
+async def test_a_file_with_an_unknown_column_is_refused(session, platform):
+    await open_round(session, "ifo-2017")
+    with pytest.raises(ImportRejected, match="unknown column 'nöjd'"):
+        await import_responses(
+            session, platform.questionnaires, round_key="ifo-2017", text="municipality;area;nöjd\n2085;missbruk;1"
+        )
+
+
+def test_results_from_the_command_line(capsys, monkeypatch, database_url, tmp_path):
+    monkeypatch.setenv("BRUKARENKAT_DATABASE_URL", database_url)
+    monkeypatch.setenv("BRUKARENKAT_SECRET_KEY", SECRET)
+    assert main(["rounds", "create", "ifo-2017", "--questionnaire", "ifo", "--period", "2017-09-01:2017-10-31"]) == 0
+    paper = tmp_path / "paper.csv"
+    paper.write_text(
+        "\ufeff" + "\n".join([HEADER.replace(",", ";"), *(f.replace(",", ";") for f in LUDVIKA_2017)]), encoding="utf-8"
+    )
+    assert main(["import", "responses", str(paper), "--round", "ifo-2017"]) == 0
+    capsys.readouterr()
+    assert main(["results", "--round", "ifo-2017", "--municipality", "2085", "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["results"]["total"]["kontakt"]["percent"] == 81
+    assert main(["results", "--round", "ifo-2017", "--municipality", "2085"]) == 0
+    table = capsys.readouterr().out
+    assert "Få kontakt" in table and "81 (36)" in table and "-" in table
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "\n2085,,barn,1,1,1,1\n", encoding="utf-8")
+    assert main(["import", "responses", str(bad), "--round", "ifo-2017"]) == 1
+    assert "line 2: area 'barn'" in capsys.readouterr().err
+
+
+LUDVIKA_KEY = "ludvika-key-0123456789abcdef"
+NATIONAL_KEY = "national-key-0123456789abcdef"
+
+
+@pytest.fixture
+async def keyed_client(settings, ludvika):
+    from dataclasses import replace
+
+    from litestar.testing import AsyncTestClient
+
+    from survey.app import create_app
+
+    keyed = replace(settings, api_keys=f"2085:{LUDVIKA_KEY}, *:{NATIONAL_KEY}")
+    async with AsyncTestClient(app=create_app(keyed), base_url="http://testserver.local") as client:
+        yield client
+
+
+async def test_results_api_needs_a_key_for_that_municipality(keyed_client):
+    query = "/api/v1/results?round=ifo-2017&municipality=2085"
+    assert (await keyed_client.get(query)).status_code == 401
+    assert (
+        await keyed_client.get(query, headers={"authorization": "Bearer wrong-key-0123456789abc"})
+    ).status_code == 401
+    reply = await keyed_client.get(query + "&by=kon", headers={"authorization": f"Bearer {LUDVIKA_KEY}"})
+    assert reply.status_code == 200
+    assert reply.json()["results"]["total"]["kontakt"]["percent"] == 81
+    assert "by_kon" in reply.json()
+    other = "/api/v1/results?round=ifo-2017&municipality=1480"
+    assert (await keyed_client.get(other, headers={"authorization": f"Bearer {LUDVIKA_KEY}"})).status_code == 403
+    assert (await keyed_client.get(other, headers={"authorization": f"Bearer {NATIONAL_KEY}"})).status_code == 200
+    missing = await keyed_client.get(
+        "/api/v1/results?round=ifo-1999&municipality=2085", headers={"authorization": f"Bearer {NATIONAL_KEY}"}
+    )
+    assert (missing.status_code, missing.json()["extra"]["problem"]) == (404, "not_found")
