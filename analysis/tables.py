@@ -1,8 +1,9 @@
-"""Result tables: positive shares per area (and IFO-totalt), optionally by kön, with every suppression rule
-applied once, here, so that every format that shows them shows the same."""
+"""Result tables: positive shares per area (and IFO-totalt), optionally broken down along dimensions such as kön
+or unit, with every suppression rule applied once, here, so that every format that shows them shows the same."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -13,23 +14,26 @@ TOTAL = "total"
 """The key of IFO-totalt: all included areas pooled (Σ positive / Σ valid, never a mean of area shares)."""
 
 OTHER = "ovrigt"
-"""The kön group of everyone not in a reported group (annat, vill inte svara, unanswered): never shown, but a
-part of the total, so that total − kvinna − man cannot give it away."""
+"""In a breakdown, everyone not in a listed group (kön annat, vill inte svara, unanswered; answers without a
+unit): never reported, but a part of the whole, so that whole − the listed groups cannot give it away."""
+
+Key = tuple[str | None, ...]
+"""(area, question, group per dimension); a group of None means "everyone" along that dimension."""
 
 
 @dataclass(frozen=True, slots=True)
 class AreaTable:
-    """Shares keyed by (area or TOTAL, question) and, when broken down, (area or TOTAL, question, group)."""
-
     areas: tuple[str, ...]
     questions: tuple[str, ...]
     respondents: Mapping[str, int]
     excluded_areas: frozenset[str]
-    shares: Mapping[tuple[str, ...], Share]
-    groups: tuple[str, ...] = ()
+    shares: Mapping[Key, Share]
+    dimensions: tuple[tuple[str, ...], ...] = ()
 
-    def get(self, area: str, question: str, group: str | None = None) -> Share:
-        return self.shares[(area, question) if group is None else (area, question, group)]
+    def get(self, area: str, question: str, *groups: str | None) -> Share:
+        """The share of an area (or TOTAL) and question; `groups` picks one group per dimension (None: all)."""
+        padded = (*groups, *([None] * (len(self.dimensions) - len(groups))))
+        return self.shares[(area, question, *padded)]
 
 
 def area_table(
@@ -39,70 +43,72 @@ def area_table(
     areas: Sequence[str],
     questions: Sequence[str],
     groups: Sequence[str] = (),
+    dimensions: Sequence[Sequence[str]] = (),
     min_valid: int = MIN_VALID,
 ) -> AreaTable:
-    """Build the table from counts keyed (area, question) or, with `groups`, (area, question, group).
+    """Build the table from counts keyed (area, question, value per dimension).
 
-    SKR's inclusion rule comes first: an area with fewer than `min_valid` respondents in the round is left
-    out of every figure, IFO-totalt included ("minst fem ifyllda enkäter per område"). Then each share with
-    fewer than `min_valid` valid answers is hidden, then whatever would give a hidden one away.
+    SKR's inclusion rule comes first: an area with fewer than `min_valid` respondents in the round is left out
+    of every figure, IFO-totalt included ("minst fem ifyllda enkäter per område"). Then each share with fewer
+    than `min_valid` valid answers is hidden, then whatever would give a hidden one away by subtraction.
+    `groups` is shorthand for one dimension.
     """
+    dims = tuple(tuple(d) for d in (dimensions or ([groups] if groups else [])))
     included = [a for a in areas if respondents.get(a, 0) >= min_valid]
-    group_keys: list[str | None] = [None, *groups, OTHER] if groups else [None]
-    totals: dict[tuple[str, ...], Counts] = {}
-    shares: dict[tuple[str, ...], Share] = {}
+    choices = [[None, *d, OTHER] for d in dims]
+    by_cell: dict[tuple[str, str], list[tuple[tuple[str, ...], Counts]]] = {}
+    for key, cell in counts.items():
+        by_cell.setdefault((key[0], key[1]), []).append((key[2:], cell))
+    shares: dict[Key, Share] = {}
     for question in questions:
-        for group in group_keys:
+        for combo in itertools.product(*choices):
+            total = ZERO
             for area in areas:
-                key = _key(area, question, group)
-                cell = _cell_counts(counts, area, question, group, groups)
+                cell = _cell_counts(by_cell.get((area, question), []), combo, dims)
+                key = (area, question, *combo)
                 if area in included:
                     shares[key] = positive_share(cell, min_valid=min_valid)
-                    total_key = _key(TOTAL, question, group)
-                    totals[total_key] = totals.get(total_key, ZERO) + cell
+                    total = total + cell
                 else:
                     shares[key] = Share(cell, Suppression.AREA_EXCLUDED, None, None)
-            total_key = _key(TOTAL, question, group)
-            shares[total_key] = positive_share(totals.get(total_key, ZERO), min_valid=min_valid)
-    lines = _lines(included, questions, groups)
+            shares[(TOTAL, question, *combo)] = positive_share(total, min_valid=min_valid)
     return AreaTable(
         areas=tuple(areas),
         questions=tuple(questions),
         respondents=dict(respondents),
         excluded_areas=frozenset(areas) - frozenset(included),
-        shares=protect(shares, lines),
-        groups=tuple(groups),
+        shares=protect(shares, table_lines(included, questions, dims)),
+        dimensions=dims,
     )
 
 
-def _key(area: str, question: str, group: str | None) -> tuple[str, ...]:
-    return (area, question) if group is None else (area, question, group)
+def _matches(value: str, wanted: str | None, listed: Sequence[str]) -> bool:
+    return wanted is None or (value not in listed if wanted == OTHER else value == wanted)
 
 
 def _cell_counts(
-    counts: Mapping[tuple[str, ...], Counts], area: str, question: str, group: str | None, groups: Sequence[str]
+    cells: Sequence[tuple[tuple[str, ...], Counts]], combo: Sequence[str | None], dims: Sequence[Sequence[str]]
 ) -> Counts:
-    """Counts of one cell; without a group the sum over every group (the area as a whole)."""
-    if not groups:
-        return counts.get((area, question), ZERO)
-    if group is None:
-        return sum((c for k, c in counts.items() if k[:2] == (area, question)), ZERO)
-    if group == OTHER:
-        return sum((c for k, c in counts.items() if k[:2] == (area, question) and k[2] not in groups), ZERO)
-    return counts.get((area, question, group), ZERO)
+    """The sum of one area's and question's counts whose group values match `combo`."""
+    total = ZERO
+    for values, cell in cells:
+        if all(_matches(values[i], wanted, dims[i]) for i, wanted in enumerate(combo)):
+            total = total + cell
+    return total
 
 
-def _lines(included: Sequence[str], questions: Sequence[str], groups: Sequence[str]) -> list[Line[tuple[str, ...]]]:
-    """Every additive relation the table shows: areas add up to the total, groups add up to their area."""
-    parts_of_group = [*groups, OTHER] if groups else []
-    group_keys: list[str | None] = [None, *parts_of_group]
-    lines: list[Line[tuple[str, ...]]] = []
+def table_lines(included: Sequence[str], questions: Sequence[str], dims: Sequence[Sequence[str]]) -> list[Line[Key]]:
+    """Every additive relation the table shows: along each dimension the groups add up to "everyone", and the
+    included areas add up to IFO-totalt. Finest lines first: protecting them first hides fewer cells."""
+    choices = [[None, *d, OTHER] for d in dims]
+    lines: list[Line[Key]] = []
     for question in questions:
-        # Each area's kön line first: protecting the finest level first hides fewer cells than starting
-        # from the totals (measured on the hand-counted tables in tests/survey/test_results.py).
-        if parts_of_group:
-            for area in [*included, TOTAL]:
-                lines.append(((area, question), [(area, question, g) for g in parts_of_group]))
-        for group in group_keys:
-            lines.append((_key(TOTAL, question, group), [_key(a, question, group) for a in included]))
+        for combo in itertools.product(*choices):
+            for i, dim in enumerate(dims):
+                if combo[i] is None:
+                    for area in [*included, TOTAL]:
+                        parts = [(area, question, *combo[:i], g, *combo[i + 1 :]) for g in [*dim, OTHER]]
+                        lines.append(((area, question, *combo), parts))
+        for combo in itertools.product(*choices):
+            lines.append(((TOTAL, question, *combo), [(a, question, *combo) for a in included]))
     return lines

@@ -14,8 +14,9 @@ from sqlalchemy.orm import aliased
 
 from analysis import MIN_VALID, TOTAL, AreaTable, Counts, Share, area_table
 from analysis.compare import against_rikssnitt, trend
+from analysis.shares import ZERO
 from questionnaires import QuestionKind, Questionnaire, Role
-from survey.models import Answer, ImportedRikssnitt, Response, SurveyRound
+from survey.models import Answer, ImportedRikssnitt, Response, SurveyRound, Unit
 from survey.services.errors import InvalidInput
 from survey.services.rounds import get_round
 from survey.services.units import get_municipality, get_unit
@@ -27,31 +28,38 @@ KON_GROUPS = ("kvinna", "man")
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """Whose answers: a round, a municipality, and optionally one of its units."""
+    """Whose answers: a round, and one municipality or (None) all of them."""
 
     round_id: int
     kommunkod: str | None
-    unit_id: int | None = None
 
 
-async def _option_counts(session: AsyncSession, scope: Scope, *, by_kon: bool) -> list[tuple[Any, ...]]:
-    """(area, question, option[, kön option], n), counted by the database."""
+async def _option_counts(
+    session: AsyncSession, scope: Scope, *, units: Mapping[int, str], by_kon: bool
+) -> list[tuple[str, str, str, tuple[str, ...], int]]:
+    """(area, question, option, (unit key?, kön option?), n), counted by the database (GROUP BY)."""
     kon = aliased(Answer)
-    columns = [Response.area, Answer.question, Answer.option, *([kon.option] if by_kon else [])]
+    columns = [
+        Response.area,
+        Answer.question,
+        Answer.option,
+        *([Response.unit_id] if units else []),
+        *([kon.option] if by_kon else []),
+    ]
     query = select(*columns, func.count()).select_from(Response).join(Answer, Answer.response_id == Response.id)
     if by_kon:
         query = query.outerjoin(kon, (kon.response_id == Response.id) & (kon.question == KON_QUESTION))
     query = _where(query.where(Answer.option.is_not(None)), scope).group_by(*columns)
-    return [tuple(row) for row in (await session.execute(query)).all()]
+    rows = []
+    for area, question, option, *groups, n in (await session.execute(query)).all():
+        unit = [units.get(groups.pop(0), "")] if units else []
+        rows.append((area, question, option, (*unit, *(g or "" for g in groups)), n))
+    return rows
 
 
 def _where(query: Any, scope: Scope) -> Any:
     query = query.where(Response.round_id == scope.round_id)
-    if scope.kommunkod is not None:
-        query = query.where(Response.kommunkod == scope.kommunkod)
-    if scope.unit_id is not None:
-        query = query.where(Response.unit_id == scope.unit_id)
-    return query
+    return query if scope.kommunkod is None else query.where(Response.kommunkod == scope.kommunkod)
 
 
 async def respondents_per_area(session: AsyncSession, scope: Scope) -> dict[str, int]:
@@ -59,24 +67,25 @@ async def respondents_per_area(session: AsyncSession, scope: Scope) -> dict[str,
     return {area: n for area, n in (await session.execute(query)).all()}
 
 
-def _to_counts(rows: list[tuple[Any, ...]], questionnaire: Questionnaire) -> dict[tuple[str, ...], Counts]:
+def _to_counts(
+    rows: list[tuple[str, str, str, tuple[str, ...], int]], questionnaire: Questionnaire
+) -> dict[tuple[str, ...], Counts]:
     """Fold option counts into positive / negative / excluded by each option's role."""
     folded: dict[tuple[str, ...], Counts] = {}
-    for *key_and_option, n in rows:
-        area, question_key, option_key, *kon = key_and_option
+    for area, question_key, option_key, groups, n in rows:
         question = questionnaire.question(question_key)
         if question is None or question.kind is not QuestionKind.RATING or question.scale is None:
             continue
         option = question.scale.option(option_key)
         if option is None:
             raise InvalidInput(f"stored option {option_key!r} is not an option of {question_key!r}")
-        key = (area, question_key, *(["" if k is None else k for k in kon]))
+        key = (area, question_key, *groups)
         one = Counts(
             positive=n if option.role is Role.POSITIVE else 0,
             negative=n if option.role is Role.NEGATIVE else 0,
             excluded=n if option.role is Role.EXCLUDED else 0,
         )
-        folded[key] = folded.get(key, Counts(0, 0, 0)) + one
+        folded[key] = folded.get(key, ZERO) + one
     return folded
 
 
@@ -89,18 +98,26 @@ async def table_for(
     questionnaire: Questionnaire,
     scope: Scope,
     *,
+    units: Mapping[int, str],
     by_kon: bool = False,
     min_valid: int = MIN_VALID,
 ) -> AreaTable:
-    counts = _to_counts(await _option_counts(session, scope, by_kon=by_kon), questionnaire)
+    """The area table of a municipality, broken down by its units (and by kön), protected as a whole, so that
+    no unit's or kön's hidden figure follows from the municipality's and the others'."""
+    rows = await _option_counts(session, scope, units=units, by_kon=by_kon)
+    dimensions = [*([sorted(units.values())] if units else []), *([KON_GROUPS] if by_kon else [])]
     return area_table(
-        counts,
+        _to_counts(rows, questionnaire),
         await respondents_per_area(session, scope),
         areas=[a.key for a in questionnaire.areas],
         questions=rated_questions(questionnaire),
-        groups=KON_GROUPS if by_kon else (),
+        dimensions=dimensions,
         min_valid=min_valid,
     )
+
+
+async def units_of(session: AsyncSession, kommunkod: str) -> dict[int, str]:
+    return {unit.id: unit.key for unit in await session.scalars(select(Unit).where(Unit.kommunkod == kommunkod))}
 
 
 async def rikssnitt(
@@ -111,7 +128,7 @@ async def rikssnitt(
     imported = (await session.scalars(select(ImportedRikssnitt).where(ImportedRikssnitt.round_id == round_id))).all()
     if imported:
         return "imported", {(r.area, r.question): Fraction(r.percent) / 100 for r in imported}
-    counts = _to_counts(await _option_counts(session, Scope(round_id, None), by_kon=False), questionnaire)
+    counts = _to_counts(await _option_counts(session, Scope(round_id, None), units={}, by_kon=False), questionnaire)
     national: dict[tuple[str, str], Counts] = {}
     for (area, question), c in counts.items():
         for key in ((area, question), (TOTAL, question)):
@@ -151,29 +168,37 @@ async def municipality_results(
     by_kon: bool = False,
     min_valid: int = MIN_VALID,
 ) -> dict[str, Any]:
-    """The results document of `brukarenkat results` and GET /api/v1/results."""
+    """The results document of `brukarenkat results` and GET /api/v1/results.
+
+    Whatever is asked (a unit or the whole municipality, with or without kön), the figures come from one
+    table of the municipality broken down by unit and kön and protected as a whole: two different questions
+    can never be combined to undo each other's suppression.
+    """
     survey_round = await get_round(session, round_key)
     questionnaire = questionnaires[survey_round.questionnaire]
     municipality = await get_municipality(session, kommunkod)
     unit = await get_unit(session, kommunkod, unit_key) if unit_key else None
-    scope = Scope(survey_round.id, kommunkod, unit.id if unit else None)
-    table = await table_for(session, questionnaire, scope, min_valid=min_valid)
+    units = await units_of(session, kommunkod)
+    scope = Scope(survey_round.id, kommunkod)
+    table = await table_for(session, questionnaire, scope, units=units, by_kon=True, min_valid=min_valid)
     source, national = await rikssnitt(session, questionnaire, survey_round.id)
-    previous = await _previous_table(session, questionnaires, compare, questionnaire, kommunkod, scope, min_valid)
+    previous = await _previous_table(session, questionnaires, compare, questionnaire, scope, units, min_valid)
+    unit_group = [unit.key if unit else None] if units else []
 
     results: dict[str, dict[str, Any]] = {}
     for area in [*table.areas, TOTAL]:
         results[area] = {}
         for question in table.questions:
-            share = table.get(area, question)
+            share = table.get(area, question, *unit_group, None)
             cell = share_document(share)
-            comparison = against_rikssnitt(share, national[(area, question)]) if (area, question) in national else None
+            reference = national.get((area, question)) if unit is None else None
+            comparison = against_rikssnitt(share, reference) if reference is not None else None
             cell["rikssnitt"] = comparison.reference_percent if comparison else None
             cell["difference_pp"] = comparison.difference_pp if comparison else None
             cell["p_value"] = comparison.p_value if comparison else None
             cell["verdict"] = comparison.verdict.value if comparison else None
             if previous is not None:
-                before = previous.get(area, question)
+                before = previous.get(area, question, *unit_group, None)
                 change = trend(share, before)
                 cell["previous_percent"] = before.percent
                 cell["trend_p_value"] = change.p_value if change else None
@@ -187,12 +212,18 @@ async def municipality_results(
         "min_valid": min_valid,
         "respondents": {a: n for a, n in table.respondents.items() if a not in table.excluded_areas},
         "excluded_areas": sorted(table.excluded_areas),
-        "rikssnitt_source": source if national else None,
+        "rikssnitt_source": source if national and unit is None else None,
         "compare": compare,
         "results": results,
     }
     if by_kon:
-        document["by_kon"] = await _kon_document(session, questionnaire, scope, min_valid)
+        document["by_kon"] = {
+            group: {
+                area: {q: share_document(table.get(area, q, *unit_group, group)) for q in table.questions}
+                for area in [*table.areas, TOTAL]
+            }
+            for group in KON_GROUPS
+        }
     return document
 
 
@@ -201,8 +232,8 @@ async def _previous_table(
     questionnaires: Mapping[str, Questionnaire],
     compare: str | None,
     questionnaire: Questionnaire,
-    kommunkod: str,
     scope: Scope,
+    units: Mapping[int, str],
     min_valid: int,
 ) -> AreaTable | None:
     if compare is None:
@@ -211,18 +242,5 @@ async def _previous_table(
     previous_questionnaire = questionnaires[previous_round.questionnaire]
     if previous_questionnaire.key != questionnaire.key:
         raise InvalidInput(f"{compare!r} is a round of {previous_questionnaire.key!r}, not of {questionnaire.key!r}")
-    previous_scope = Scope(previous_round.id, kommunkod, scope.unit_id)
-    return await table_for(session, questionnaire, previous_scope, min_valid=min_valid)
-
-
-async def _kon_document(
-    session: AsyncSession, questionnaire: Questionnaire, scope: Scope, min_valid: int
-) -> dict[str, Any]:
-    table = await table_for(session, questionnaire, scope, by_kon=True, min_valid=min_valid)
-    return {
-        group: {
-            area: {question: share_document(table.get(area, question, group)) for question in table.questions}
-            for area in [*table.areas, TOTAL]
-        }
-        for group in KON_GROUPS
-    }
+    previous_scope = Scope(previous_round.id, scope.kommunkod)
+    return await table_for(session, questionnaire, previous_scope, units=units, by_kon=True, min_valid=min_valid)

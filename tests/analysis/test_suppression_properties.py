@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import MIN_VALID, OTHER, TOTAL, Counts, area_table, recoverable
-from analysis.tables import _lines
+from analysis.tables import table_lines
 
 AREAS = ["a", "b", "c"]
 GROUPS = ["kvinna", "man"]
@@ -25,7 +25,7 @@ counts_strategy = st.dictionaries(
 def _respondents(counts):
     """Respondents per area: at least everyone who answered (more when some skipped the question)."""
     per_area = {}
-    for (area, _, _), c in counts.items():
+    for (area, *_), c in counts.items():
         per_area[area] = per_area.get(area, 0) + c.valid + c.excluded
     return per_area
 
@@ -47,9 +47,29 @@ def test_no_hidden_share_can_be_recovered_by_subtraction(counts):
     respondents = _respondents(counts)
     table = area_table(counts, respondents, areas=AREAS, questions=["q1", "q2"], groups=GROUPS)
     included = [a for a in AREAS if a not in table.excluded_areas]
-    lines = _lines(included, ["q1", "q2"], GROUPS)
+    lines = table_lines(included, ["q1", "q2"], [GROUPS])
     assert recoverable(table.shares, lines) == []
     # And the lines cover what a reader can add up: every shown kön figure and its area.
     for question in ["q1", "q2"]:
         for area in [*included, TOTAL]:
-            assert ((area, question), [(area, question, g) for g in [*GROUPS, OTHER]]) in lines
+            assert ((area, question, None), [(area, question, g) for g in [*GROUPS, OTHER]]) in lines
+
+
+UNITS = ["hvb_a", "hvb_b"]
+two_way = st.dictionaries(
+    keys=st.tuples(st.sampled_from(AREAS), st.just("q1"), st.sampled_from([*UNITS, ""]), st.sampled_from(KON)),
+    values=cell,
+    max_size=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(counts=two_way)
+def test_units_and_kon_together_give_nothing_away(counts):
+    """Unit × kön within each area, and areas within IFO-totalt: every additive line stays safe."""
+    respondents = _respondents(counts)
+    table = area_table(counts, respondents, areas=AREAS, questions=["q1"], dimensions=[UNITS, GROUPS])
+    included = [a for a in AREAS if a not in table.excluded_areas]
+    assert recoverable(table.shares, table_lines(included, ["q1"], [UNITS, GROUPS])) == []
+    for share in table.shares.values():
+        assert share.suppressed is not None or share.valid >= MIN_VALID

@@ -16,7 +16,7 @@ from survey.cli import main
 from survey.services.imports import ImportRejected, import_responses, import_rikssnitt
 from survey.services.results import municipality_results
 from tests.conftest import SECRET
-from tests.factories import open_round
+from tests.factories import add_unit, open_round
 
 HEADER = "municipality,unit,area,kon,kontakt,nojd,forandring"
 
@@ -247,3 +247,25 @@ async def test_results_api_needs_a_key_for_that_municipality(keyed_client):
         "/api/v1/results?round=ifo-1999&municipality=2085", headers={"authorization": f"Bearer {NATIONAL_KEY}"}
     )
     assert (missing.status_code, missing.json()["extra"]["problem"]) == (404, "not_found")
+
+
+async def test_a_unit_is_hidden_when_the_municipality_minus_it_would_give_another_unit_away(session, platform):
+    await open_round(session, "ifo-2017")
+    await add_unit(session, key="hvb_a", name="HVB A")
+    await add_unit(session, key="hvb_b", name="HVB B")
+    rows = [
+        *("2085,hvb_a,ensamkommande,2,1,1,1" for _ in range(20)),
+        *("2085,hvb_b,ensamkommande,2,1,3,1" for _ in range(3)),
+    ]
+    await import_responses(session, platform.questionnaires, round_key="ifo-2017", text="\n".join([HEADER, *rows]))
+    await session.commit()
+    # By hand: the municipality's ensamkommande nojd is 20/23 = 87 %; HVB B has 3 answers (hidden), so HVB A
+    # (20/20) must be hidden too, or 23 − 20 would give HVB B's 0 of 3.
+    whole = await results(session, platform)
+    assert cells(whole, "nojd")["ensamkommande"] == "87 (23)"
+    unit_a = await results(session, platform, unit_key="hvb_a")
+    unit_b = await results(session, platform, unit_key="hvb_b")
+    assert unit_a["results"]["ensamkommande"]["nojd"]["reason"] == "complement"
+    assert unit_b["results"]["ensamkommande"]["nojd"]["reason"] == "too_few_answers"
+    assert unit_a["unit"] == {"key": "hvb_a", "name": "HVB A"}
+    assert unit_a["results"]["ensamkommande"]["nojd"]["rikssnitt"] is None, "rikssnitt is compared per municipality"
