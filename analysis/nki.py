@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 
+from analysis.shares import MIN_VALID, Counts, Suppression, positive_share, round_half_up
+from analysis.suppression import protect
+from analysis.tables import TOTAL
+
 
 class NkiBand(StrEnum):
     NOT_APPROVED = "inte godkänt"
@@ -27,8 +31,6 @@ class Nki:
 
     @property
     def rounded(self) -> int:
-        from analysis.shares import round_half_up
-
         return round_half_up(self.value)
 
 
@@ -50,3 +52,39 @@ def nki(grades: Mapping[int, int], *, scale_max: int) -> Nki | None:
     value = (mean - 1) * 100 / (scale_max - 1)
     band = next((band for limit, band in BANDS if value >= limit), NkiBand.NOT_APPROVED)
     return Nki(value=value, answers=answers, band=band)
+
+
+@dataclass(frozen=True, slots=True)
+class NkiCell:
+    """An NKI for one area (or TOTAL), or the reason it is not shown."""
+
+    nki: Nki | None
+    suppressed: Suppression | None
+
+
+def nki_by_area(
+    grades: Mapping[str, Mapping[int, int]],
+    *,
+    areas: list[str],
+    included: list[str],
+    scale_max: int,
+    min_valid: int = MIN_VALID,
+) -> dict[str, NkiCell]:
+    """NKI per included area and pooled over them (TOTAL), under the same rules as shares: fewer than
+    `min_valid` answers hides a value, and so does being the only hidden area under a shown total (a total
+    mean and the other areas' means and counts would give the hidden mean away)."""
+    pooled: dict[int, int] = {}
+    proxies = {}
+    for area in included:
+        for grade, count in grades.get(area, {}).items():
+            pooled[grade] = pooled.get(grade, 0) + count
+        proxies[area] = positive_share(Counts(sum(grades.get(area, {}).values()), 0), min_valid=min_valid)
+    proxies[TOTAL] = positive_share(Counts(sum(pooled.values()), 0), min_valid=min_valid)
+    protected = protect(proxies, [(TOTAL, included)])
+    cells = {area: NkiCell(None, Suppression.AREA_EXCLUDED) for area in areas if area not in included}
+    for area, proxy in protected.items():
+        values = pooled if area == TOTAL else grades.get(area, {})
+        cells[area] = (
+            NkiCell(None, proxy.suppressed) if proxy.suppressed else NkiCell(nki(values, scale_max=scale_max), None)
+        )
+    return cells

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 
 from analysis import MIN_VALID, TOTAL, AreaTable, Counts, Share, area_table
 from analysis.compare import against_rikssnitt, trend
+from analysis.nki import nki_by_area
 from analysis.shares import ZERO
 from questionnaires import QuestionKind, Questionnaire, Role
 from survey.models import Answer, ImportedRikssnitt, Response, SurveyRound, Unit
@@ -34,9 +35,13 @@ class Scope:
     kommunkod: str | None
 
 
+OptionRow = tuple[str, str, str, tuple[str, ...], int]
+"""(area, question, option, (unit key?, kön option?), number of answers)."""
+
+
 async def _option_counts(
     session: AsyncSession, scope: Scope, *, units: Mapping[int, str], by_kon: bool
-) -> list[tuple[str, str, str, tuple[str, ...], int]]:
+) -> list[OptionRow]:
     """(area, question, option, (unit key?, kön option?), n), counted by the database (GROUP BY)."""
     kon = aliased(Answer)
     columns = [
@@ -67,9 +72,7 @@ async def respondents_per_area(session: AsyncSession, scope: Scope) -> dict[str,
     return {area: n for area, n in (await session.execute(query)).all()}
 
 
-def _to_counts(
-    rows: list[tuple[str, str, str, tuple[str, ...], int]], questionnaire: Questionnaire
-) -> dict[tuple[str, ...], Counts]:
+def _to_counts(rows: list[OptionRow], questionnaire: Questionnaire) -> dict[tuple[str, ...], Counts]:
     """Fold option counts into positive / negative / excluded by each option's role."""
     folded: dict[tuple[str, ...], Counts] = {}
     for area, question_key, option_key, groups, n in rows:
@@ -99,14 +102,14 @@ async def table_for(
     scope: Scope,
     *,
     units: Mapping[int, str],
-    by_kon: bool = False,
     min_valid: int = MIN_VALID,
-) -> AreaTable:
-    """The area table of a municipality, broken down by its units (and by kön), protected as a whole, so that
-    no unit's or kön's hidden figure follows from the municipality's and the others'."""
-    rows = await _option_counts(session, scope, units=units, by_kon=by_kon)
-    dimensions = [*([sorted(units.values())] if units else []), *([KON_GROUPS] if by_kon else [])]
-    return area_table(
+) -> tuple[AreaTable, list[OptionRow]]:
+    """The area table of a municipality, broken down by its units and by kön and protected as a whole, so
+    that no unit's or kön's hidden figure follows from the municipality's and the others'; with the option
+    counts it was made from."""
+    rows = await _option_counts(session, scope, units=units, by_kon=True)
+    dimensions = [*([sorted(units.values())] if units else []), KON_GROUPS]
+    table = area_table(
         _to_counts(rows, questionnaire),
         await respondents_per_area(session, scope),
         areas=[a.key for a in questionnaire.areas],
@@ -114,6 +117,41 @@ async def table_for(
         dimensions=dimensions,
         min_valid=min_valid,
     )
+    return table, rows
+
+
+def index_document(
+    rows: list[OptionRow], questionnaire: Questionnaire, table: AreaTable, min_valid: int
+) -> dict[str, dict[str, Any]]:
+    """Each index (NKI) per included area and IFO-totalt; grades are the options' paper-form codes."""
+    documents: dict[str, dict[str, Any]] = {}
+    included = [a for a in table.areas if a not in table.excluded_areas]
+    for index in questionnaire.indices:
+        grades: dict[str, dict[int, int]] = {}
+        scale_max = 0
+        for area, question_key, option_key, _groups, n in rows:
+            question = questionnaire.question(question_key)
+            if question_key in index.questions and question is not None and question.scale is not None:
+                scale_max = len(question.scale.options)
+                option = question.scale.option(option_key)
+                if option is not None:
+                    per_area = grades.setdefault(area, {})
+                    per_area[option.code] = per_area.get(option.code, 0) + n
+        cells = nki_by_area(
+            grades, areas=list(table.areas), included=included, scale_max=max(scale_max, 2), min_valid=min_valid
+        )
+        documents[index.key] = {
+            area: {
+                "suppressed": cell.suppressed is not None,
+                "reason": cell.suppressed.value if cell.suppressed else None,
+                "value": float(cell.nki.value) if cell.nki else None,
+                "rounded": cell.nki.rounded if cell.nki else None,
+                "answers": cell.nki.answers if cell.nki else None,
+                "band": cell.nki.band.value if cell.nki else None,
+            }
+            for area, cell in cells.items()
+        }
+    return documents
 
 
 async def units_of(session: AsyncSession, kommunkod: str) -> dict[int, str]:
@@ -180,7 +218,7 @@ async def municipality_results(
     unit = await get_unit(session, kommunkod, unit_key) if unit_key else None
     units = await units_of(session, kommunkod)
     scope = Scope(survey_round.id, kommunkod)
-    table = await table_for(session, questionnaire, scope, units=units, by_kon=True, min_valid=min_valid)
+    table, rows = await table_for(session, questionnaire, scope, units=units, min_valid=min_valid)
     source, national = await rikssnitt(session, questionnaire, survey_round.id)
     previous = await _previous_table(session, questionnaires, compare, questionnaire, scope, units, min_valid)
     unit_group = [unit.key if unit else None] if units else []
@@ -216,6 +254,8 @@ async def municipality_results(
         "compare": compare,
         "results": results,
     }
+    if questionnaire.indices and unit is None:
+        document["indices"] = index_document(rows, questionnaire, table, min_valid)
     if by_kon:
         document["by_kon"] = {
             group: {
@@ -243,4 +283,5 @@ async def _previous_table(
     if previous_questionnaire.key != questionnaire.key:
         raise InvalidInput(f"{compare!r} is a round of {previous_questionnaire.key!r}, not of {questionnaire.key!r}")
     previous_scope = Scope(previous_round.id, scope.kommunkod)
-    return await table_for(session, questionnaire, previous_scope, units=units, by_kon=True, min_valid=min_valid)
+    table, _rows = await table_for(session, questionnaire, previous_scope, units=units, min_valid=min_valid)
+    return table
