@@ -66,7 +66,8 @@ async def import_responses(
     survey_round = await get_round(session, round_key)
     questionnaire = questionnaires[survey_round.questionnaire]
     header, rows = read_table(text)
-    problems = _header_problems(header, questionnaire)
+    questions = {q.key for q in questionnaire.questions if q.kind is not QuestionKind.TEXT}
+    problems = _header_problems(header, required=("municipality", "area"), allowed=set(PLACE_COLUMNS) | questions)
     if problems:
         raise ImportRejected(problems)
     municipalities = set(await session.scalars(select(Municipality.kommunkod)))
@@ -95,11 +96,9 @@ async def import_responses(
     return len(parsed)
 
 
-def _header_problems(header: list[str], questionnaire: Questionnaire) -> list[str]:
-    known = set(PLACE_COLUMNS) | {q.key for q in questionnaire.questions if q.kind is not QuestionKind.TEXT}
-    problems = [f"line 1: unknown column {name!r}" for name in header if name not in known]
-    problems += [f"line 1: missing column {name!r}" for name in ("municipality", "area") if name not in header]
-    return problems
+def _header_problems(header: list[str], *, required: tuple[str, ...], allowed: set[str]) -> list[str]:
+    problems = [f"line 1: missing column {name!r}" for name in required if name not in header]
+    return problems + [f"line 1: unknown column {name!r}" for name in header if name not in allowed]
 
 
 def _paper_row(
@@ -141,8 +140,8 @@ async def import_rikssnitt(
     survey_round = await get_round(session, round_key)
     questionnaire = questionnaires[survey_round.questionnaire]
     header, rows = read_table(text)
-    problems = [f"line 1: missing column {c!r}" for c in ("question", "area", "share") if c not in header]
-    problems += [f"line 1: unknown column {c!r}" for c in header if c not in ("question", "area", "share", "valid")]
+    required = ("question", "area", "share")
+    problems = _header_problems(header, required=required, allowed={*required, "valid"})
     if problems:
         raise ImportRejected(problems)
     records: list[dict[str, Any]] = []

@@ -269,3 +269,16 @@ async def test_a_unit_is_hidden_when_the_municipality_minus_it_would_give_anothe
     assert unit_b["results"]["ensamkommande"]["nojd"]["reason"] == "too_few_answers"
     assert unit_a["unit"] == {"key": "hvb_a", "name": "HVB A"}
     assert unit_a["results"]["ensamkommande"]["nojd"]["rikssnitt"] is None, "rikssnitt is compared per municipality"
+
+
+async def test_a_bad_rikssnitt_file_imports_nothing(session, platform):
+    await open_round(session, "ifo-2017")
+    text = "question;area;share\nnojd;missbruk;86,5\nnojd;missbruk;80\nnojd;barn;80\nkon;total;50\nkontakt;total;hög\n"
+    with pytest.raises(ImportRejected) as rejected:
+        await import_rikssnitt(session, platform.questionnaires, round_key="ifo-2017", text=text)
+    assert rejected.value.problems == [
+        "line 3: nojd / missbruk appears twice",
+        "line 4: area 'barn' is not an area of ifo@1 (or total)",
+        "line 5: question 'kon' is not a rated question of ifo@1",
+        "line 6: share 'hög' must be a percentage from 0 to 100, e.g. 86",
+    ]
