@@ -297,6 +297,75 @@ def cmd_results(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from reports.formats import FORMATS
+    from survey.i18n import Catalogs
+    from survey.services.report_data import build_report_data
+
+    catalogs = Catalogs()
+    if args.locale not in catalogs.languages:
+        raise InvalidInput(f"no language {args.locale!r} (enabled: {', '.join(catalogs.languages)})")
+    chosen = FORMATS[args.format]
+
+    async def work(session: AsyncSession) -> Any:
+        return await build_report_data(
+            session,
+            load_shipped(),
+            round_key=args.round,
+            kommunkod=args.municipality,
+            unit_key=args.unit,
+            compare=args.compare,
+            locale=args.locale,
+            messages=catalogs.messages(args.locale),
+            questionnaire_texts=catalogs.questionnaire_gettext(args.locale),
+        )
+
+    data = _with_session(settings_from_env(), work)
+    content = chosen.render(data, catalogs.messages(args.locale))
+    output = Path(args.output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_bytes(content)
+    print(f"wrote {output} ({len(content):,} bytes)", file=sys.stderr)
+    return 0
+
+
+def cmd_notes_set(args: argparse.Namespace) -> int:
+    from survey.services.report_texts import set_analysis_text
+
+    text = _read_text(args.file) if args.file else args.text
+    if text is None:
+        raise InvalidInput("give the analysis text with --text or --file")
+
+    async def work(session: AsyncSession) -> None:
+        await set_analysis_text(
+            session,
+            load_shipped(),
+            round_key=args.round,
+            kommunkod=args.municipality,
+            question=args.question,
+            text=text,
+        )
+
+    _with_session(settings_from_env(), work)
+    print(f"saved the analysis of {args.question} for {args.municipality}, {args.round}")
+    return 0
+
+
+def cmd_targets_set(args: argparse.Namespace) -> int:
+    from survey.services.report_texts import set_target
+
+    questionnaire = _questionnaire(args.questionnaire, None)
+
+    async def work(session: AsyncSession) -> None:
+        await set_target(
+            session, questionnaire, kommunkod=args.municipality, question=args.question, percent=args.percent
+        )
+
+    _with_session(settings_from_env(), work)
+    print(f"måltal for {args.question} in {args.municipality}: at least {args.percent} %")
+    return 0
+
+
 def survey_url(settings: Settings, token: str) -> str:
     return f"{settings.base_url.rstrip('/')}/s/{token}"
 
@@ -403,6 +472,35 @@ def _parser() -> argparse.ArgumentParser:
     results.add_argument("--min-valid", type=int, default=5, help="suppression threshold (default 5)")
     results.add_argument("--json", action="store_true")
     results.set_defaults(run=cmd_results)
+
+    report = commands.add_parser("report", help="write a municipality's report (pdf, html, xlsx, csv, kolada)")
+    report.add_argument("--round", required=True)
+    report.add_argument("--municipality", required=True, help="kommunkod, e.g. 2085")
+    report.add_argument("--unit", help="unit key: that unit's report")
+    report.add_argument("--compare", help="the previous round, e.g. ifo-2016")
+    report.add_argument("--format", choices=["pdf", "html", "xlsx", "csv", "kolada"], default="pdf")
+    report.add_argument("--locale", default="sv", help="report language (default sv)")
+    report.add_argument("-o", "--output", required=True, help="file to write")
+    report.set_defaults(run=cmd_report)
+
+    notes = commands.add_parser("notes", help="the analysis text per question in a report").add_subparsers(
+        metavar="ACTION"
+    )
+    note = notes.add_parser("set", help="save the 'Analys, kommentarer och åtgärder' text for a question")
+    note.add_argument("--round", required=True)
+    note.add_argument("--municipality", required=True)
+    note.add_argument("--question", required=True, help="question key, e.g. nojd")
+    note.add_argument("--text")
+    note.add_argument("--file", help="read the text from a UTF-8 file")
+    note.set_defaults(run=cmd_notes_set)
+
+    goals = commands.add_parser("targets", help="måltal per question").add_subparsers(metavar="ACTION")
+    goal = goals.add_parser("set", help="set the share of positive answers a municipality aims for")
+    goal.add_argument("--municipality", required=True)
+    goal.add_argument("--questionnaire", default="ifo")
+    goal.add_argument("--question", required=True)
+    goal.add_argument("--percent", type=int, required=True)
+    goal.set_defaults(run=cmd_targets_set)
     return parser
 
 

@@ -138,3 +138,24 @@ class ImportedRikssnitt(Base):
     percent: Mapped[Decimal] = mapped_column(Numeric(6, 3))
     valid: Mapped[int | None] = mapped_column(Integer)
     """The number of valid answers behind it, when published."""
+
+
+class AnalysisText(Base):
+    """The municipality's own "Analys, kommentarer och åtgärder" for one question of one round."""
+
+    __tablename__ = "analysis_texts"
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id"), primary_key=True)
+    kommunkod: Mapped[str] = mapped_column(ForeignKey("municipalities.kommunkod"), primary_key=True)
+    question: Mapped[str] = mapped_column(String(60), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class Target(Base):
+    """A måltal: the share of positive answers (IFO-totalt) a municipality aims for on a question."""
+
+    __tablename__ = "targets"
+    kommunkod: Mapped[str] = mapped_column(ForeignKey("municipalities.kommunkod"), primary_key=True)
+    questionnaire: Mapped[str] = mapped_column(String(60), primary_key=True)
+    """The questionnaire key (not version): a target holds across years."""
+    question: Mapped[str] = mapped_column(String(60), primary_key=True)
+    percent: Mapped[int] = mapped_column(Integer)

@@ -21,7 +21,17 @@ from survey.platform import Platform
 POSTGRES_URL = os.environ.get("BRUKARENKAT_TEST_POSTGRES_URL")
 DATABASES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
-DATA_TABLES = ("rikssnitt", "answers", "responses", "redeemed_tokens", "token_batches", "survey_rounds", "units")
+DATA_TABLES = (
+    "targets",
+    "analysis_texts",
+    "rikssnitt",
+    "answers",
+    "responses",
+    "redeemed_tokens",
+    "token_batches",
+    "survey_rounds",
+    "units",
+)
 
 if os.environ.get("CI") and not POSTGRES_URL:
     raise pytest.UsageError("CI must run the tests on PostgreSQL too: set BRUKARENKAT_TEST_POSTGRES_URL")

@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 from analysis import MIN_VALID, TOTAL, AreaTable, Counts, Share, area_table
 from analysis.compare import against_rikssnitt, trend
 from analysis.nki import nki_by_area
-from analysis.shares import ZERO
+from analysis.shares import ZERO, round_half_up
 from questionnaires import QuestionKind, Questionnaire, Role
 from survey.models import Answer, ImportedRikssnitt, Response, SurveyRound, Unit
 from survey.services.errors import InvalidInput
@@ -158,20 +158,68 @@ async def units_of(session: AsyncSession, kommunkod: str) -> dict[int, str]:
     return {unit.id: unit.key for unit in await session.scalars(select(Unit).where(Unit.kommunkod == kommunkod))}
 
 
+@dataclass(frozen=True, slots=True)
+class Rikssnitt:
+    """National shares of a round: imported, or computed from the platform's municipalities."""
+
+    source: str | None
+    """"imported", "computed", or None when there is nothing to compare with."""
+    imported: Mapping[tuple[str, str], Fraction]
+    by_municipality: Mapping[str, Mapping[tuple[str, str], Counts]]
+    """Computed: each municipality's counts in its included areas (and TOTAL), keyed (area, question)."""
+
+    def for_municipality(self, kommunkod: str, *, min_valid: int) -> dict[tuple[str, str], Fraction]:
+        """The national shares one municipality may see. A computed share is shown only when the rest of the
+        country has at least `min_valid` answers behind it: otherwise rikssnitt − own figure would give away
+        another municipality's few answers (with two municipalities on the platform, the other one's)."""
+        if self.source != "computed":
+            return dict(self.imported)
+        national: dict[tuple[str, str], Counts] = {}
+        for counts in self.by_municipality.values():
+            for key, c in counts.items():
+                national[key] = national.get(key, ZERO) + c
+        own = self.by_municipality.get(kommunkod, {})
+        return {
+            key: Fraction(c.positive, c.valid)
+            for key, c in national.items()
+            if c.valid and c.valid - own.get(key, ZERO).valid >= min_valid
+        }
+
+
 async def rikssnitt(
-    session: AsyncSession, questionnaire: Questionnaire, round_id: int
-) -> tuple[str, dict[tuple[str, str], Fraction]]:
-    """National shares per (area or total, question): imported figures when there are any, else computed
-    from every municipality on the platform, weighted (Σ positive / Σ valid, Kolada's definition)."""
+    session: AsyncSession, questionnaire: Questionnaire, round_id: int, *, min_valid: int = MIN_VALID
+) -> Rikssnitt:
+    """Imported figures when the round has any, else computed: weighted over every municipality on the platform
+    (Σ positive / Σ valid, Kolada's definition), counting only areas that meet SKR's inclusion rule."""
     imported = (await session.scalars(select(ImportedRikssnitt).where(ImportedRikssnitt.round_id == round_id))).all()
     if imported:
-        return "imported", {(r.area, r.question): Fraction(r.percent) / 100 for r in imported}
-    counts = _to_counts(await _option_counts(session, Scope(round_id, None), units={}, by_kon=False), questionnaire)
-    national: dict[tuple[str, str], Counts] = {}
-    for (area, question), c in counts.items():
-        for key in ((area, question), (TOTAL, question)):
-            national[key] = national.get(key, Counts(0, 0, 0)) + c
-    return "computed", {key: Fraction(c.positive, c.valid) for key, c in national.items() if c.valid}
+        shares = {(r.area, r.question): Fraction(r.percent) / 100 for r in imported}
+        return Rikssnitt("imported", shares, {})
+    respondents = select(Response.kommunkod, Response.area, func.count()).where(Response.round_id == round_id)
+    included = {
+        (kommunkod, area)
+        for kommunkod, area, n in (await session.execute(respondents.group_by(Response.kommunkod, Response.area))).all()
+        if n >= min_valid
+    }
+    columns = [Response.kommunkod, Response.area, Answer.question, Answer.option]
+    query = (
+        select(*columns, func.count())
+        .join(Answer, Answer.response_id == Response.id)
+        .where(Response.round_id == round_id, Answer.option.is_not(None))
+        .group_by(*columns)
+    )
+    rows: dict[str, list[OptionRow]] = {}
+    for kommunkod, area, question, option, n in (await session.execute(query)).all():
+        if (kommunkod, area) in included:
+            rows.setdefault(kommunkod, []).append((area, question, option, (), n))
+    by_municipality = {}
+    for kommunkod, municipality_rows in rows.items():
+        counts: dict[tuple[str, str], Counts] = {}
+        for (area, question), c in _to_counts(municipality_rows, questionnaire).items():
+            for key in ((area, question), (TOTAL, question)):
+                counts[key] = counts.get(key, ZERO) + c
+        by_municipality[kommunkod] = counts
+    return Rikssnitt("computed" if by_municipality else None, {}, by_municipality)
 
 
 def share_document(share: Share) -> dict[str, Any]:
@@ -219,7 +267,8 @@ async def municipality_results(
     units = await units_of(session, kommunkod)
     scope = Scope(survey_round.id, kommunkod)
     table, rows = await table_for(session, questionnaire, scope, units=units, min_valid=min_valid)
-    source, national = await rikssnitt(session, questionnaire, survey_round.id)
+    national_shares = await rikssnitt(session, questionnaire, survey_round.id, min_valid=min_valid)
+    national = national_shares.for_municipality(kommunkod, min_valid=min_valid) if unit is None else {}
     previous = await _previous_table(session, questionnaires, compare, questionnaire, scope, units, min_valid)
     unit_group = [unit.key if unit else None] if units else []
 
@@ -229,9 +278,9 @@ async def municipality_results(
         for question in table.questions:
             share = table.get(area, question, *unit_group, None)
             cell = share_document(share)
-            reference = national.get((area, question)) if unit is None else None
+            reference = national.get((area, question))
             comparison = against_rikssnitt(share, reference) if reference is not None else None
-            cell["rikssnitt"] = comparison.reference_percent if comparison else None
+            cell["rikssnitt"] = None if reference is None else round_half_up(reference * 100)
             cell["difference_pp"] = comparison.difference_pp if comparison else None
             cell["p_value"] = comparison.p_value if comparison else None
             cell["verdict"] = comparison.verdict.value if comparison else None
@@ -239,6 +288,7 @@ async def municipality_results(
                 before = previous.get(area, question, *unit_group, None)
                 change = trend(share, before)
                 cell["previous_percent"] = before.percent
+                cell["previous_valid"] = before.valid if before.suppressed is None else None
                 cell["trend_p_value"] = change.p_value if change else None
                 cell["trend_verdict"] = change.verdict.value if change else None
             results[area][question] = cell
@@ -250,7 +300,7 @@ async def municipality_results(
         "min_valid": min_valid,
         "respondents": {a: n for a, n in table.respondents.items() if a not in table.excluded_areas},
         "excluded_areas": sorted(table.excluded_areas),
-        "rikssnitt_source": source if national and unit is None else None,
+        "rikssnitt_source": national_shares.source if national else None,
         "compare": compare,
         "results": results,
     }

@@ -1,10 +1,5 @@
-"""Results against a hand count: answers typed in from paper forms, read back as the table a nämnd sees.
-
-The forms below are made so that every expected figure can be counted by hand from the spec lists.
-Codes are those printed on the IFO form (ifo-1.toml): nojd 1–2 positive, 3–4 negative, 5 "Har inte fått
-någon hjälp" (excluded); kontakt 1–2 positive, 3–4 negative, 5 "Vet inte" (excluded); forandring 1–2
-positive, 3 "Ingen skillnad" and 4–5 negative; kon 1 Kvinna, 2 Man.
-"""
+"""Results against a hand count: the paper forms of tests/survey/ludvika.py, read back as the table a nämnd
+sees; every expected figure is counted by hand from the form lists there."""
 
 from __future__ import annotations
 
@@ -17,42 +12,7 @@ from survey.services.imports import ImportRejected, import_responses, import_rik
 from survey.services.results import municipality_results
 from tests.conftest import SECRET
 from tests.factories import add_unit, open_round
-
-HEADER = "municipality,unit,area,kon,kontakt,nojd,forandring"
-
-
-def forms(kommunkod: str, area: str, *groups: tuple[int, str, str, str, str]) -> list[str]:
-    """`count` identical forms per group of (count, kon, kontakt, nojd, forandring) codes ("" = blank)."""
-    return [
-        f"{kommunkod},,{area},{kon},{kontakt},{nojd},{change}"
-        for n, kon, kontakt, nojd, change in groups
-        for _ in range(n)
-    ]
-
-
-LUDVIKA_2017 = [
-    # vårdnadshavare, 12 forms: nojd 7 + 1 + 1 = 9 positive, 2 negative, 1 no help → 9/11; kontakt 8/10 (2 blank)
-    *forms("2085", "vardnadshavare", (7, "1", "1", "1", ""), (1, "2", "2", "2", ""), (1, "2", "3", "2", ""),
-           (1, "1", "3", "3", ""), (1, "2", "", "4", ""), (1, "1", "", "5", "")),
-    # missbruk, 20 forms: nojd 17/20; kontakt 15/20; forandring 10 + 4 better, 6 "Ingen skillnad" → 14/20
-    *forms("2085", "missbruk", (10, "2", "1", "1", "1"), (4, "2", "2", "2", "2"), (1, "1", "2", "1", "3"),
-           (2, "1", "3", "2", "3"), (3, "1", "4", "3", "3")),
-    # ekonomiskt bistånd, 6 forms: nojd 3/4 (2 no help) → too few; kontakt 6/6
-    *forms("2085", "ekonomiskt_bistand", (3, "1", "1", "1", ""), (1, "2", "2", "3", ""), (2, "2", "1", "5", "")),
-    # ungdomar, 4 forms: fewer than five respondents, left out of everything (IFO-totalt too)
-    *forms("2085", "ungdomar", (4, "2", "1", "1", "1")),
-]  # fmt: skip
-
-
-@pytest.fixture
-async def ludvika(session, platform):
-    await open_round(session, "ifo-2017")
-    count = await import_responses(
-        session, platform.questionnaires, round_key="ifo-2017", text="\n".join([HEADER, *LUDVIKA_2017])
-    )
-    await session.commit()
-    assert count == 42
-    return platform
+from tests.survey.ludvika import HEADER, LUDVIKA_2017, forms
 
 
 async def results(session, platform, **options):
@@ -282,3 +242,19 @@ async def test_a_bad_rikssnitt_file_imports_nothing(session, platform):
         "line 5: question 'kon' is not a rated question of ifo@1",
         "line 6: share 'hög' must be a percentage from 0 to 100, e.g. 86",
     ]
+
+
+async def test_computed_rikssnitt_never_gives_away_another_municipalitys_few_answers(session, ludvika):
+    # Göteborg: 7 missbruk forms (included), 3 vårdnadshavare forms (fewer than five: not counted anywhere).
+    goteborg = forms("1480", "missbruk", (3, "1", "1", "1", "1"), (4, "2", "3", "3", "4"))
+    goteborg += forms("1480", "vardnadshavare", (3, "1", "1", "4", ""))
+    await import_responses(session, ludvika.questionnaires, round_key="ifo-2017", text="\n".join([HEADER, *goteborg]))
+    await session.commit()
+    document = await results(session, ludvika)
+    # missbruk nojd: the rest of the country is Göteborg's 7 answers (≥ 5): (17 + 3) / (20 + 7) = 74 %
+    assert document["results"]["missbruk"]["nojd"]["rikssnitt"] == 74
+    # vårdnadshavare: Göteborg's 3 forms are left out by the inclusion rule, so the rest of the country has no
+    # answers and rikssnitt would be Ludvika's own hidden 9/11: not shown.
+    assert document["results"]["vardnadshavare"]["nojd"]["rikssnitt"] is None
+    # Ludvika's ekonomiskt bistånd is alone in the country: no rikssnitt either.
+    assert document["results"]["ekonomiskt_bistand"]["kontakt"]["rikssnitt"] is None

@@ -1,0 +1,90 @@
+"""The report as one accessible HTML page (also the source of the PDF): tables with captions and header
+cells, charts as inline SVG with a text alternative, the staff's analysis per question."""
+
+from __future__ import annotations
+
+import gettext
+from typing import Any
+
+from babel.numbers import format_decimal, format_percent
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from reports.charts import describe, question_chart, svg
+from reports.data import ReportData
+from reports.formatting import date, figure, percent, translator
+
+
+def _environment(translations: gettext.NullTranslations) -> Environment:
+    environment = Environment(
+        loader=PackageLoader("reports", "templates"),
+        autoescape=select_autoescape(default=True),
+        extensions=["jinja2.ext.i18n"],
+    )
+    environment.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    return environment
+
+
+def context(data: ReportData, translations: gettext.NullTranslations) -> dict[str, Any]:
+    """Everything the template shows, already formatted for the report's locale."""
+    _ = translations.gettext
+    locale = data.locale
+    sections = []
+    for section in data.sections:
+        chart = question_chart(section, locale=locale, gettext=_, previous_label=data.previous_round)
+        target = section.target
+        sections.append(
+            {
+                "data": section,
+                "rows": [
+                    {
+                        "key": row.key,
+                        "name": row.name,
+                        "current": figure(row.current, locale),
+                        "previous": figure(row.previous, locale),
+                        "rikssnitt": percent(row.rikssnitt, locale) if row.rikssnitt is not None else "",
+                    }
+                    for row in section.rows
+                ],
+                "chart": svg(chart),
+                "alt": describe(section, locale=locale, gettext=_),
+                "summary": [percent(row.current.percent, locale) for row in section.rows],
+                "target": f"≥ {percent(target.percent, locale)}" if target else None,
+                "target_verdict": _target_verdict(target.met, _) if target else None,
+            }
+        )
+    offered = data.offered
+    return {
+        "data": data,
+        "lang": locale.replace("_", "-"),
+        "title": data.title,
+        "period": f"{date(data.period_start, locale)} – {date(data.period_end, locale)}",
+        "respondents": format_decimal(data.respondents, locale=locale),
+        "response_rate": (
+            _("%(answers)s svar av %(offered)s erbjudna, %(rate)s")
+            % {
+                "answers": format_decimal(data.respondents, locale=locale),
+                "offered": format_decimal(offered, locale=locale),
+                "rate": format_percent(data.respondents / offered, locale=locale),
+            }
+            if offered
+            else None
+        ),
+        "rikssnitt_source": _("inläst från publicerade siffror")
+        if data.rikssnitt_source == "imported"
+        else _("beräknat från alla kommuner i plattformen"),
+        "sections": sections,
+        "summary_columns": [row.name for row in data.sections[0].rows] if data.sections else [],
+        "generated": date(data.generated_on, locale),
+    }
+
+
+def _target_verdict(met: bool | None, _: Any) -> str:
+    if met is None:
+        return _("kan inte bedömas")
+    return _("uppnått") if met else _("inte uppnått")
+
+
+def render(data: ReportData, translations: gettext.NullTranslations | None = None) -> bytes:
+    chosen = translator(translations)
+    page = _environment(chosen).get_template("report.html").render(**context(data, chosen))
+    return page.encode("utf-8")

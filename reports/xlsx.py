@@ -1,0 +1,89 @@
+"""XLSX for further work: real numbers with percent formats, a summary sheet and one sheet per question.
+A suppressed figure is an empty cell with a note saying why; its number is nowhere in the file."""
+
+from __future__ import annotations
+
+import gettext
+import io
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports.data import Figure, ReportData
+from reports.formatting import Gettext, translator
+
+PERCENT = "0%"
+MAX_SHEET_NAME = 31
+"""Excel refuses longer sheet names."""
+
+
+def render(data: ReportData, translations: gettext.NullTranslations | None = None) -> bytes:
+    _ = translator(translations).gettext
+    book = Workbook()
+    summary = book.active
+    summary.title = _("Sammanfattning")[:MAX_SHEET_NAME]
+    _summary(summary, data, _)
+    for section in data.sections:
+        sheet = book.create_sheet(section.short[:MAX_SHEET_NAME] or section.key)
+        sheet.append([section.text])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append(
+            [_("Område"), _("Föregående år"), _("I år"), _("Antal svar"), _("Rikssnitt"), _("KI låg"), _("KI hög")]
+        )
+        for row in section.rows:
+            sheet.append([row.name])
+            line = sheet.max_row
+            _put(sheet, line, 2, row.previous.share if row.previous else None, row.previous, _)
+            _put(sheet, line, 3, row.current.share, row.current, _)
+            _put(sheet, line, 4, row.current.valid, row.current, _, number_format="0")
+            if row.rikssnitt is not None:
+                sheet.cell(line, 5, row.rikssnitt / 100).number_format = PERCENT
+            _put(sheet, line, 6, row.current.ci_low, row.current, _, number_format="0.0%")
+            _put(sheet, line, 7, row.current.ci_high, row.current, _, number_format="0.0%")
+        if section.analysis:
+            sheet.append([])
+            sheet.append([_("Analys, kommentarer och åtgärder")])
+            sheet.append([section.analysis])
+        sheet.column_dimensions["A"].width = 48
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _summary(sheet: Worksheet, data: ReportData, _: Gettext) -> None:
+    sheet.append([f"{data.title} – {data.municipality} – {data.round_key}"])
+    sheet["A1"].font = Font(bold=True)
+    if not data.sections:
+        return
+    rows = data.sections[0].rows
+    sheet.append([_("Fråga"), *(row.name for row in rows), _("Måltal")])
+    for section in data.sections:
+        sheet.append([section.short or section.key])
+        line = sheet.max_row
+        for column, row in enumerate(section.rows, start=2):
+            _put(sheet, line, column, row.current.share, row.current, _)
+        if section.target is not None:
+            sheet.cell(line, len(rows) + 2, section.target.percent / 100).number_format = PERCENT
+    sheet.column_dimensions["A"].width = 28
+
+
+def _put(
+    sheet: Worksheet,
+    line: int,
+    column: int,
+    value: float | int | None,
+    fig: Figure | None,
+    _: Gettext,
+    number_format: str = PERCENT,
+) -> None:
+    """A figure's value, or an empty cell with a note when it is suppressed."""
+    if fig is None:
+        return
+    cell = sheet.cell(line, column)
+    if not fig.shown:
+        cell.comment = Comment(_("För få svar"), "Brukarenkät")
+        return
+    cell.value = value
+    cell.number_format = number_format

@@ -1,0 +1,112 @@
+"""Reports built from the database: the hand-counted Ludvika fixture of test_results, rendered in every format.
+Hidden figures (vårdnadshavare nojd 9/11 = 82 %, hidden as a complement; ekonomiskt bistånd nojd 3/4) must
+not appear in any of them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from openpyxl import load_workbook
+
+from reports.formats import FORMATS
+from survey.cli import main
+from survey.i18n import Catalogs
+from survey.services.report_data import build_report_data
+from survey.services.report_texts import set_analysis_text, set_target
+from tests.conftest import SECRET
+from tests.survey.ludvika import HEADER, LUDVIKA_2017
+
+CATALOGS = Catalogs()
+
+
+async def report_data(session, platform, locale="sv"):
+    return await build_report_data(
+        session,
+        platform.questionnaires,
+        round_key="ifo-2017",
+        kommunkod="2085",
+        locale=locale,
+        messages=CATALOGS.messages(locale),
+        questionnaire_texts=CATALOGS.questionnaire_gettext(locale),
+    )
+
+
+async def test_report_data_carries_the_results_texts_and_targets(session, ludvika):
+    await set_analysis_text(
+        session, ludvika.questionnaires, round_key="ifo-2017", kommunkod="2085", question="nojd", text=" Bra. "
+    )
+    await set_target(session, ludvika.questionnaires["ifo@1"], kommunkod="2085", question="nojd", percent=80)
+    await session.commit()
+    data = await report_data(session, ludvika)
+    nojd = next(s for s in data.sections if s.key == "nojd")
+    assert nojd.analysis == "Bra."
+    assert (nojd.target.percent, nojd.target.met) == (80, True)  # IFO-totalt 83 % ≥ 80 %
+    assert nojd.positive == ("Mycket nöjd", "Ganska nöjd")
+    assert [row.name for row in nojd.rows][-1] == "IFO-totalt"
+    assert data.respondents == 42 and data.offered is None  # paper forms: no links handed out
+    english = await report_data(session, ludvika, "en")
+    assert next(s for s in english.sections if s.key == "nojd").positive == ("Very satisfied", "Fairly satisfied")
+
+
+async def test_hidden_figures_are_absent_from_every_format(session, ludvika):
+    data = await report_data(session, ludvika)
+    rendered = {key: fmt.render(data, None) for key, fmt in FORMATS.items()}
+
+    rows = list(csv.reader(io.StringIO(rendered["csv"].decode("utf-8-sig")), delimiter=";"))
+    by_cell = {(row[0], row[2]): row for row in rows[1:]}
+    assert by_cell[("nojd", "vardnadshavare")][4:8] == ["", "", "", ""]
+    assert by_cell[("nojd", "missbruk")][4:6] == ["85", "20"]
+
+    book = load_workbook(io.BytesIO(rendered["xlsx"]))
+    sheet = book["Helhetssyn"]
+    vh = next(row for row in sheet.iter_rows() if row[0].value == "Vårdnadshavare")
+    assert [cell.value for cell in vh[2:4]] == [None, None]
+
+    kpis = {value["kpi"] for value in json.loads(rendered["kolada"])["values"]}
+    assert "brukarenkat.ifo.missbruk.nojd" in kpis
+    assert not kpis & {"brukarenkat.ifo.vardnadshavare.nojd", "brukarenkat.ifo.ekonomiskt_bistand.nojd"}
+
+    page = rendered["html"].decode()
+    nojd_table = page[page.index('id="q-nojd"') : page.index("</table>", page.index('id="q-nojd"'))]
+    assert "82" not in nojd_table and "(11)" not in nojd_table and "(4)" not in nojd_table
+
+
+def test_report_from_the_command_line(capsys, monkeypatch, database_url, tmp_path):
+    monkeypatch.setenv("BRUKARENKAT_DATABASE_URL", database_url)
+    monkeypatch.setenv("BRUKARENKAT_SECRET_KEY", SECRET)
+    main(["rounds", "create", "ifo-2017", "--questionnaire", "ifo", "--period", "2017-09-01:2017-10-31"])
+    paper = tmp_path / "paper.csv"
+    paper.write_text("\n".join([HEADER, *LUDVIKA_2017]), encoding="utf-8")
+    main(["import", "responses", str(paper), "--round", "ifo-2017"])
+    assert (
+        main(
+            [
+                "notes",
+                "set",
+                "--round",
+                "ifo-2017",
+                "--municipality",
+                "2085",
+                "--question",
+                "nojd",
+                "--text",
+                "Vi följer upp.",
+            ]
+        )
+        == 0
+    )
+    for fmt, suffix in (("xlsx", "xlsx"), ("csv", "csv"), ("kolada", "json"), ("html", "html")):
+        out = tmp_path / f"report.{suffix}"
+        assert main(["report", "--round", "ifo-2017", "--municipality", "2085", "--format", fmt, "-o", str(out)]) == 0
+        assert out.stat().st_size > 500, fmt
+    assert "Vi följer upp." in (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert (
+        main(["report", "--round", "ifo-2017", "--municipality", "2085", "--locale", "xx", "-o", str(tmp_path / "x")])
+        == 1
+    )
+    assert "no language 'xx'" in capsys.readouterr().err
+    assert (
+        main(["notes", "set", "--round", "ifo-2017", "--municipality", "2085", "--question", "kon", "--text", "x"]) == 1
+    )
