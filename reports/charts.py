@@ -13,7 +13,7 @@ import textwrap
 import matplotlib
 from matplotlib.figure import Figure as MplFigure
 
-from reports.data import QuestionSection
+from reports.data import QuestionSection, ReportData
 from reports.formatting import Gettext, percent
 
 THIS_YEAR = "#0072B2"
@@ -58,6 +58,35 @@ def question_chart(section: QuestionSection, *, locale: str, gettext: Gettext, p
         handles.append(axes.bar(0, 0, color=LAST_YEAR, label=previous_label))
     handles.append(axes.plot([], [], color=RIKSSNITT, linewidth=2, label=gettext("Rikssnitt"))[0])
     axes.legend(handles=handles, loc="lower right", fontsize=7, frameon=False)
+    return figure
+
+
+TREND_STYLES = ("-", "--", "-.", ":")
+TREND_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+"""Okabe–Ito; line styles and markers repeat with them so lines stay apart in greyscale too."""
+TREND_MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+
+
+def trend_chart(data: ReportData, *, locale: str) -> MplFigure:
+    """IFO-totalt per question across every round so far; a suppressed round leaves a gap in its line."""
+    figure = MplFigure(figsize=(7.2, 3.6), layout="constrained")
+    axes = figure.add_subplot()
+    positions = list(range(len(data.trend_rounds)))
+    for i, (label, values) in enumerate(data.trend):
+        points = [float("nan") if v is None else v for v in values]
+        axes.plot(
+            positions,
+            points,
+            label=label,
+            color=TREND_COLOURS[i % len(TREND_COLOURS)],
+            linestyle=TREND_STYLES[i % len(TREND_STYLES)],
+            marker=TREND_MARKERS[i % len(TREND_MARKERS)],
+        )
+    axes.set_xticks(positions, list(data.trend_rounds), fontsize=8)
+    axes.set_ylim(0, 100)
+    axes.set_yticks([0, 25, 50, 75, 100], [percent(v, locale) for v in (0, 25, 50, 75, 100)], fontsize=8)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.legend(fontsize=7, frameon=False, loc="lower left", ncols=2)
     return figure
 
 

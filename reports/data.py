@@ -87,4 +87,8 @@ class ReportData:
     """Names of areas left out for fewer than `min_valid` respondents."""
     min_valid: int = 5
     unit: str | None = None
+    trend_rounds: tuple[str, ...] = ()
+    """Every round of the questionnaire up to this one, oldest first, for the trend chart."""
+    trend: tuple[tuple[str, tuple[int | None, ...]], ...] = ()
+    """Per question (its short label): IFO-totalt in each of `trend_rounds`; None where suppressed."""
     generated_on: dt.date = field(default_factory=dt.date.today)

@@ -9,7 +9,7 @@ from typing import Any
 from babel.numbers import format_decimal, format_percent
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from reports.charts import describe, question_chart, svg
+from reports.charts import describe, question_chart, svg, trend_chart
 from reports.data import ReportData
 from reports.formatting import date, figure, percent, translator
 
@@ -75,7 +75,18 @@ def context(data: ReportData, translations: gettext.NullTranslations) -> dict[st
         "sections": sections,
         "summary_columns": [row.name for row in data.sections[0].rows] if data.sections else [],
         "generated": date(data.generated_on, locale),
+        "trend_chart": svg(trend_chart(data, locale=locale)) if len(data.trend_rounds) > 1 else None,
+        "trend_alt": _trend_alt(data, _),
     }
+
+
+def _trend_alt(data: ReportData, _: Any) -> str:
+    lines = [
+        f"{label}: "
+        + ", ".join(f"{r} {percent(v, data.locale)}" for r, v in zip(data.trend_rounds, values, strict=True))
+        for label, values in data.trend
+    ]
+    return _("IFO-totalt per fråga och år.") + " " + "; ".join(lines)
 
 
 def _target_verdict(met: bool | None, _: Any) -> str:

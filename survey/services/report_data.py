@@ -15,7 +15,7 @@ from questionnaires import QuestionKind, Questionnaire, Role
 from reports.data import AreaRow, Figure, QuestionSection, ReportData, Target
 from survey.models import Response, TokenBatch
 from survey.services.report_texts import analysis_texts, targets
-from survey.services.results import municipality_results
+from survey.services.results import municipality_results, total_history
 from survey.services.rounds import get_round
 from survey.services.units import get_unit
 
@@ -106,6 +106,8 @@ async def build_report_data(
         )
     unit = await get_unit(session, kommunkod, unit_key) if unit_key else None
     title = qt(f"{questionnaire.key}:title", questionnaire.title)
+    trend_rounds, history = await total_history(session, questionnaires, survey_round=survey_round, kommunkod=kommunkod)
+    shorts = {q.key: q.short or q.key for q in questionnaire.questions}
     return ReportData(
         locale=locale,
         title=_("Brukarundersökning %(round)s") % {"round": survey_round.key},
@@ -124,6 +126,8 @@ async def build_report_data(
         excluded_areas=tuple(area_names[a] for a in document["excluded_areas"]),
         min_valid=document["min_valid"],
         unit=unit.name if unit else None,
+        trend_rounds=tuple(trend_rounds) if unit is None else (),
+        trend=tuple((shorts.get(q, q), tuple(values)) for q, values in history.items()) if unit is None else (),
     )
 
 

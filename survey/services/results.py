@@ -335,3 +335,31 @@ async def _previous_table(
     previous_scope = Scope(previous_round.id, scope.kommunkod)
     table, _rows = await table_for(session, questionnaire, previous_scope, units=units, min_valid=min_valid)
     return table
+
+
+async def total_history(
+    session: AsyncSession,
+    questionnaires: Mapping[str, Questionnaire],
+    *,
+    survey_round: SurveyRound,
+    kommunkod: str,
+    min_valid: int = MIN_VALID,
+) -> tuple[list[str], dict[str, list[int | None]]]:
+    """IFO-totalt per rated question in every round of the same questionnaire up to this one, oldest first;
+    None where the figure is suppressed. Each round's table is protected exactly as its own report is."""
+    key = questionnaires[survey_round.questionnaire].key
+    rounds = [
+        r
+        for r in await session.scalars(select(SurveyRound).order_by(SurveyRound.period_start))
+        if questionnaires[r.questionnaire].key == key and r.period_start <= survey_round.period_start
+    ]
+    units = await units_of(session, kommunkod)
+    history: dict[str, list[int | None]] = {}
+    for position, earlier in enumerate(rounds):
+        scope = Scope(earlier.id, kommunkod)
+        table, _rows = await table_for(
+            session, questionnaires[earlier.questionnaire], scope, units=units, min_valid=min_valid
+        )
+        for question in table.questions:
+            history.setdefault(question, [None] * len(rounds))[position] = table.get(TOTAL, question).percent
+    return [r.key for r in rounds], history

@@ -110,3 +110,20 @@ def test_report_from_the_command_line(capsys, monkeypatch, database_url, tmp_pat
     assert (
         main(["notes", "set", "--round", "ifo-2017", "--municipality", "2085", "--question", "kon", "--text", "x"]) == 1
     )
+
+
+async def test_the_trend_follows_ifo_totalt_over_every_round(session, ludvika):
+    from survey.services.imports import import_responses
+    from tests.factories import open_round
+    from tests.survey.ludvika import forms
+
+    await open_round(session, "ifo-2016", days_gone=400, days_left=-340)
+    earlier = forms("2085", "missbruk", (10, "1", "1", "1", "1"), (10, "2", "3", "3", "3"))
+    await import_responses(session, ludvika.questionnaires, round_key="ifo-2016", text="\n".join([HEADER, *earlier]))
+    await session.commit()
+    data = await report_data(session, ludvika)
+    assert data.trend_rounds == ("ifo-2016", "ifo-2017")
+    trend = dict(data.trend)
+    assert trend["Helhetssyn"] == (50, 83)  # 10/20 in 2016 (missbruk only), 29/35 in 2017
+    page = FORMATS["html"].render(data, None).decode()
+    assert "Utveckling över tid" in page and "Helhetssyn: ifo-2016 50" in page
