@@ -300,12 +300,26 @@ def cmd_results(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from reports.formats import FORMATS
     from survey.i18n import Catalogs
+    from survey.report_batch import render_all
     from survey.services.report_data import build_report_data
 
     catalogs = Catalogs()
     if args.locale not in catalogs.languages:
         raise InvalidInput(f"no language {args.locale!r} (enabled: {', '.join(catalogs.languages)})")
-    chosen = FORMATS[args.format]
+    if bool(args.municipality) == bool(args.all_municipalities):
+        raise InvalidInput("give either --municipality KOMMUNKOD or --all-municipalities")
+    settings = settings_from_env()
+    if args.all_municipalities:
+        written = render_all(
+            settings,
+            round_key=args.round,
+            format=args.format,
+            locale=args.locale,
+            compare=args.compare,
+            folder=Path(args.output),
+        )
+        print(f"wrote {len(written)} reports to {args.output}", file=sys.stderr)
+        return 0
 
     async def work(session: AsyncSession) -> Any:
         return await build_report_data(
@@ -320,8 +334,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             questionnaire_texts=catalogs.questionnaire_gettext(args.locale),
         )
 
-    data = _with_session(settings_from_env(), work)
-    content = chosen.render(data, catalogs.messages(args.locale))
+    content = FORMATS[args.format].render(_with_session(settings, work), catalogs.messages(args.locale))
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_bytes(content)
@@ -475,12 +488,15 @@ def _parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser("report", help="write a municipality's report (pdf, html, xlsx, csv, kolada)")
     report.add_argument("--round", required=True)
-    report.add_argument("--municipality", required=True, help="kommunkod, e.g. 2085")
+    report.add_argument("--municipality", help="kommunkod, e.g. 2085")
+    report.add_argument(
+        "--all-municipalities", action="store_true", help="one report per municipality that answered, into -o DIR"
+    )
     report.add_argument("--unit", help="unit key: that unit's report")
     report.add_argument("--compare", help="the previous round, e.g. ifo-2016")
     report.add_argument("--format", choices=["pdf", "html", "xlsx", "csv", "kolada"], default="pdf")
     report.add_argument("--locale", default="sv", help="report language (default sv)")
-    report.add_argument("-o", "--output", required=True, help="file to write")
+    report.add_argument("-o", "--output", required=True, help="file to write (a folder with --all-municipalities)")
     report.set_defaults(run=cmd_report)
 
     notes = commands.add_parser("notes", help="the analysis text per question in a report").add_subparsers(

@@ -127,3 +127,21 @@ async def test_the_trend_follows_ifo_totalt_over_every_round(session, ludvika):
     assert trend["Helhetssyn"] == (50, 83)  # 10/20 in 2016 (missbruk only), 29/35 in 2017
     page = FORMATS["html"].render(data, None).decode()
     assert "Utveckling över tid" in page and "Helhetssyn: ifo-2016 50" in page
+
+
+def test_a_batch_writes_one_report_per_municipality_that_answered(capsys, monkeypatch, database_url, tmp_path):
+    from tests.survey.ludvika import forms
+
+    monkeypatch.setenv("BRUKARENKAT_DATABASE_URL", database_url)
+    monkeypatch.setenv("BRUKARENKAT_SECRET_KEY", SECRET)
+    main(["rounds", "create", "ifo-2017", "--questionnaire", "ifo", "--period", "2017-09-01:2017-10-31"])
+    paper = tmp_path / "paper.csv"
+    goteborg = forms("1480", "missbruk", (6, "1", "1", "1", "1"))
+    paper.write_text("\n".join([HEADER, *LUDVIKA_2017, *goteborg]), encoding="utf-8")
+    main(["import", "responses", str(paper), "--round", "ifo-2017"])
+    folder = tmp_path / "reports"
+    code = main(["report", "--round", "ifo-2017", "--all-municipalities", "--format", "csv", "-o", str(folder)])
+    assert code == 0
+    assert sorted(p.name for p in folder.iterdir()) == ["ifo-2017-1480.csv", "ifo-2017-2085.csv"]
+    assert "2/2" in capsys.readouterr().err
+    assert main(["report", "--round", "ifo-2017", "--format", "csv", "-o", str(folder / "x.csv")]) == 1

@@ -1,0 +1,103 @@
+"""Write one report per municipality that answered a round, on every core, with a progress line."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from sqlalchemy import select
+
+from questionnaires import load_shipped
+from reports.formats import FORMATS
+from survey.config import Settings
+from survey.db import create_engine, session_factory
+from survey.i18n import Catalogs
+from survey.models import Response
+from survey.services.report_data import build_report_data
+from survey.services.rounds import get_round
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    settings: Settings
+    round_key: str
+    kommunkod: str
+    format: str
+    locale: str
+    compare: str | None
+    folder: Path
+
+
+async def _municipalities(settings: Settings, round_key: str) -> list[str]:
+    engine = create_engine(settings)
+    try:
+        async with session_factory(engine)() as session:
+            survey_round = await get_round(session, round_key)
+            query = select(Response.kommunkod).where(Response.round_id == survey_round.id).distinct()
+            return sorted(await session.scalars(query))
+    finally:
+        await engine.dispose()
+
+
+def render_one(job: Job) -> Path:
+    """One municipality's report, in its own process with its own engine (engines do not cross processes)."""
+
+    async def build() -> bytes:
+        engine = create_engine(job.settings)
+        catalogs = Catalogs()
+        try:
+            async with session_factory(engine)() as session:
+                data = await build_report_data(
+                    session,
+                    load_shipped(),
+                    round_key=job.round_key,
+                    kommunkod=job.kommunkod,
+                    compare=job.compare,
+                    locale=job.locale,
+                    messages=catalogs.messages(job.locale),
+                    questionnaire_texts=catalogs.questionnaire_gettext(job.locale),
+                )
+        finally:
+            await engine.dispose()
+        return FORMATS[job.format].render(data, catalogs.messages(job.locale))
+
+    path = job.folder / f"{job.round_key}-{job.kommunkod}{FORMATS[job.format].suffix}"
+    path.write_bytes(asyncio.run(build()))
+    return path
+
+
+def render_all(
+    settings: Settings,
+    *,
+    round_key: str,
+    format: str,
+    locale: str,
+    compare: str | None,
+    folder: Path,
+    workers: int | None = None,
+    progress: TextIO | None = None,
+) -> list[Path]:
+    out = progress or sys.stderr  # looked up now, not at import: the CLI's stderr may have been replaced
+    folder.mkdir(parents=True, exist_ok=True)
+    municipalities = asyncio.run(_municipalities(settings, round_key))
+    jobs = [Job(settings, round_key, k, format, locale, compare, folder) for k in municipalities]
+    written: list[Path] = []
+    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+        futures = [pool.submit(render_one, job) for job in jobs]
+        for done, future in enumerate(as_completed(futures), start=1):
+            written.append(future.result())
+            _progress(out, done, len(jobs))
+    if jobs:
+        out.write("\n")
+    return sorted(written)
+
+
+def _progress(out: TextIO, done: int, total: int, width: int = 30) -> None:
+    filled = width * done // total
+    out.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    out.flush()
