@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from survey.platform import Platform
 from survey.routes.problems import PROBLEMS
-from survey.routes.results_api import results
+from survey.routes.results_api import report, results
 from survey.services.errors import InvalidInput, NotFound
 from survey.services.responses import LinkRefused, OpenLink, open_link, submit_response
 from survey.services.rounds import list_rounds, swedish_today
@@ -154,7 +154,7 @@ async def submit_survey(
 
 api_router = Router(
     path="/api/v1",
-    route_handlers=[questionnaires, questionnaire, rounds, open_survey, submit_survey, results],
+    route_handlers=[questionnaires, questionnaire, rounds, open_survey, submit_survey, results, report],
     exception_handlers={LinkRefused: _refused, InvalidInput: _invalid, NotFound: _not_found},
     tags=["v1"],
 )

@@ -1,17 +1,20 @@
-"""GET /api/v1/results: a municipality's results for holders of an API key for that municipality."""
+"""GET /api/v1/results and /api/v1/report: a municipality's results and report, for holders of its API key."""
 
 from __future__ import annotations
 
 import hmac
 from typing import Any
 
-from litestar import Request, get
+import anyio
+from litestar import Request, Response, get
 from litestar.di import NamedDependency
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException, ValidationException
 from litestar.params import FromQuery
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from reports.formats import FORMATS
 from survey.platform import Platform
+from survey.services.report_data import build_report_data
 from survey.services.results import municipality_results
 
 
@@ -48,3 +51,44 @@ async def results(
         compare=compare,
         by_kon=by == "kon",
     )
+
+
+REPORT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+"""The report page carries its own styles and inline SVG; it loads nothing and runs nothing."""
+
+
+@get("/report")
+async def report(
+    request: Request,
+    platform: NamedDependency[Platform],
+    db_session: NamedDependency[AsyncSession],
+    round: FromQuery[str],
+    municipality: FromQuery[str],
+    format: FromQuery[str] = "html",
+    locale: FromQuery[str] = "sv",
+    unit: FromQuery[str | None] = None,
+    compare: FromQuery[str | None] = None,
+) -> Response[bytes]:
+    """The municipality's report as html, pdf, xlsx, csv or kolada (JSON), for holders of its API key."""
+    scope = _scope_of(request, platform)
+    if scope not in ("*", municipality):
+        raise PermissionDeniedException(f"this key reads municipality {scope} only")
+    chosen = FORMATS.get(format)
+    if chosen is None or locale not in platform.catalogs.languages:
+        raise ValidationException(f"format must be one of {', '.join(FORMATS)} and locale one of the enabled languages")
+    data = await build_report_data(
+        db_session,
+        platform.questionnaires,
+        round_key=round,
+        kommunkod=municipality,
+        unit_key=unit,
+        compare=compare,
+        locale=locale,
+        messages=platform.catalogs.messages(locale),
+        questionnaire_texts=platform.catalogs.questionnaire_gettext(locale),
+    )
+    content = await anyio.to_thread.run_sync(chosen.render, data, platform.catalogs.messages(locale))
+    filename = f"{round}-{municipality}{chosen.suffix}"
+    disposition = "inline" if chosen.key == "html" else f'attachment; filename="{filename}"'
+    headers = {"content-disposition": disposition, "content-security-policy": REPORT_POLICY}
+    return Response(content, media_type=chosen.media_type, headers=headers)

@@ -258,3 +258,19 @@ async def test_computed_rikssnitt_never_gives_away_another_municipalitys_few_ans
     assert document["results"]["vardnadshavare"]["nojd"]["rikssnitt"] is None
     # Ludvika's ekonomiskt bistånd is alone in the country: no rikssnitt either.
     assert document["results"]["ekonomiskt_bistand"]["kontakt"]["rikssnitt"] is None
+
+
+async def test_the_report_is_served_to_the_municipalitys_key(keyed_client):
+    base = "/api/v1/report?round=ifo-2017&municipality=2085"
+    auth = {"authorization": f"Bearer {LUDVIKA_KEY}"}
+    assert (await keyed_client.get(base)).status_code == 401
+    page = await keyed_client.get(base, headers=auth)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "Helhetssyn" in page.text
+    assert page.headers["content-security-policy"].startswith("default-src 'none'; style-src 'unsafe-inline'")
+    sheet = await keyed_client.get(base + "&format=xlsx", headers=auth)
+    assert sheet.headers["content-disposition"] == 'attachment; filename="ifo-2017-2085.xlsx"'
+    assert sheet.content[:2] == b"PK"
+    assert (await keyed_client.get(base + "&format=docx", headers=auth)).status_code == 400
+    other = "/api/v1/report?round=ifo-2017&municipality=1480"
+    assert (await keyed_client.get(other, headers=auth)).status_code == 403
