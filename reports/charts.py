@@ -57,7 +57,7 @@ def question_chart(section: QuestionSection, *, locale: str, gettext: Gettext, p
     if previous_label:
         handles.append(axes.bar(0, 0, color=LAST_YEAR, label=previous_label))
     handles.append(axes.plot([], [], color=RIKSSNITT, linewidth=2, label=gettext("Rikssnitt"))[0])
-    axes.legend(handles=handles, loc="lower right", fontsize=7, frameon=False)
+    axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncols=3, fontsize=7, frameon=False)
     return figure
 
 
