@@ -1,5 +1,6 @@
 """CSV for further work in Excel: UTF-8 with BOM, semicolons and decimal commas, so Swedish Excel opens it
-as it is. One row per question and area; a suppressed figure is an empty field, never a number."""
+as it is. One row per question and area; a suppressed figure is an empty field, never a number; måltal and the
+analysis text stand on each question's IFO-totalt row."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import csv
 import gettext
 import io
 
-from reports.data import Figure, ReportData
+from reports.data import Figure, QuestionSection, ReportData
 from reports.formatting import decimal, translator
 
 
@@ -19,7 +20,7 @@ def render(data: ReportData, translations: gettext.NullTranslations | None = Non
         [
             _("fråga"), _("frågetext"), _("område"), _("områdesnamn"), _("andel positiva (%)"), _("antal svar"),
             _("andel"), _("konfidensintervall låg"), _("konfidensintervall hög"), _("föregående år (%)"),
-            _("rikssnitt (%)"), _("kvinnor (%)"), _("män (%)"),
+            _("rikssnitt (%)"), _("kvinnor (%)"), _("män (%)"), _("måltal (%)"), _("analys"),
         ]
     )  # fmt: skip
     for section in data.sections:
@@ -28,7 +29,7 @@ def render(data: ReportData, translations: gettext.NullTranslations | None = Non
                 [
                     section.key, section.text, row.key, row.name, *_figure_fields(row.current, data.locale),
                     _whole(row.previous), "" if row.rikssnitt is None else row.rikssnitt,
-                    _whole(row.kvinna), _whole(row.man),
+                    _whole(row.kvinna), _whole(row.man), *_question_fields(section, row.key),
                 ]
             )  # fmt: skip
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -44,6 +45,13 @@ def _figure_fields(fig: Figure, locale: str) -> list[str | int]:
         decimal(fig.ci_low, locale, 4),
         decimal(fig.ci_high, locale, 4),
     ]
+
+
+def _question_fields(section: QuestionSection, area: str) -> list[str | int]:
+    """Måltal and analysis text belong to the question: written once, on its IFO-totalt row."""
+    if area != "total":
+        return ["", ""]
+    return ["" if section.target is None else section.target.percent, section.analysis]
 
 
 def _whole(fig: Figure | None) -> str | int:

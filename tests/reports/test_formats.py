@@ -132,7 +132,9 @@ def test_csv_opens_in_swedish_excel_and_leaves_hidden_fields_empty():
     assert missbruk[:6] == ["nojd", "Frågan om helhetssyn?", "missbruk", "Missbruk", "85", "20"]
     assert missbruk[6] == "0,8500"  # decimal comma
     hidden = body[1]
-    assert hidden[2] == "ekonomiskt_bistand" and hidden[4:] == [""] * 9
+    assert hidden[2] == "ekonomiskt_bistand" and hidden[4:] == [""] * 11
+    total = body[2]
+    assert total[2] == "total" and total[-2:] == ["90", "Nöjdheten inom missbruk är hög."]
 
 
 def test_kolada_json_has_the_kolada_shape_and_no_hidden_value():
