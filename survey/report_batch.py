@@ -19,6 +19,7 @@ from survey.db import create_engine, session_factory
 from survey.i18n import Catalogs
 from survey.models import Response
 from survey.services.report_data import build_report_data
+from survey.services.results import Rikssnitt, rikssnitt
 from survey.services.rounds import get_round
 
 
@@ -31,15 +32,18 @@ class Job:
     locale: str
     compare: str | None
     folder: Path
+    national: Rikssnitt
+    """Computed once for the whole batch: it is a GROUP BY over the whole country's answers."""
 
 
-async def _municipalities(settings: Settings, round_key: str) -> list[str]:
+async def _municipalities_and_rikssnitt(settings: Settings, round_key: str) -> tuple[list[str], Rikssnitt]:
     engine = create_engine(settings)
     try:
         async with session_factory(engine)() as session:
             survey_round = await get_round(session, round_key)
             query = select(Response.kommunkod).where(Response.round_id == survey_round.id).distinct()
-            return sorted(await session.scalars(query))
+            questionnaire = load_shipped()[survey_round.questionnaire]
+            return sorted(await session.scalars(query)), await rikssnitt(session, questionnaire, survey_round.id)
     finally:
         await engine.dispose()
 
@@ -58,6 +62,7 @@ def render_one(job: Job) -> Path:
                     round_key=job.round_key,
                     kommunkod=job.kommunkod,
                     compare=job.compare,
+                    national=job.national,
                     locale=job.locale,
                     messages=catalogs.messages(job.locale),
                     questionnaire_texts=catalogs.questionnaire_gettext(job.locale),
@@ -84,8 +89,8 @@ def render_all(
 ) -> list[Path]:
     out = progress or sys.stderr  # looked up now, not at import: the CLI's stderr may have been replaced
     folder.mkdir(parents=True, exist_ok=True)
-    municipalities = asyncio.run(_municipalities(settings, round_key))
-    jobs = [Job(settings, round_key, k, format, locale, compare, folder) for k in municipalities]
+    municipalities, national = asyncio.run(_municipalities_and_rikssnitt(settings, round_key))
+    jobs = [Job(settings, round_key, k, format, locale, compare, folder, national) for k in municipalities]
     written: list[Path] = []
     with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
         futures = [pool.submit(render_one, job) for job in jobs]

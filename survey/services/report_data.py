@@ -15,7 +15,7 @@ from questionnaires import QuestionKind, Questionnaire, Role
 from reports.data import AreaRow, Figure, QuestionSection, ReportData, Target
 from survey.models import Response, TokenBatch
 from survey.services.report_texts import analysis_texts, targets
-from survey.services.results import municipality_results, total_history
+from survey.services.results import Rikssnitt, municipality_results, total_history
 from survey.services.rounds import get_round
 from survey.services.units import get_unit
 
@@ -51,6 +51,7 @@ async def build_report_data(
     questionnaire_texts: gettext.NullTranslations,
     unit_key: str | None = None,
     compare: str | None = None,
+    national: Rikssnitt | None = None,
 ) -> ReportData:
     document = await municipality_results(
         session,
@@ -60,6 +61,7 @@ async def build_report_data(
         unit_key=unit_key,
         compare=compare,
         by_kon=True,
+        national=national,
     )
     survey_round = await get_round(session, round_key)
     questionnaire = questionnaires[document["questionnaire"]]

@@ -253,8 +253,12 @@ async def municipality_results(
     compare: str | None = None,
     by_kon: bool = False,
     min_valid: int = MIN_VALID,
+    national: Rikssnitt | None = None,
 ) -> dict[str, Any]:
     """The results document of `brukarenkat results` and GET /api/v1/results.
+
+    `national` is the round's rikssnitt when the caller already has it: a batch over every municipality
+    computes it once, not once per municipality (it is a GROUP BY over the whole country's answers).
 
     Whatever is asked (a unit or the whole municipality, with or without kön), the figures come from one
     table of the municipality broken down by unit and kön and protected as a whole: two different questions
@@ -267,8 +271,8 @@ async def municipality_results(
     units = await units_of(session, kommunkod)
     scope = Scope(survey_round.id, kommunkod)
     table, rows = await table_for(session, questionnaire, scope, units=units, min_valid=min_valid)
-    national_shares = await rikssnitt(session, questionnaire, survey_round.id, min_valid=min_valid)
-    national = national_shares.for_municipality(kommunkod, min_valid=min_valid) if unit is None else {}
+    national_shares = national or await rikssnitt(session, questionnaire, survey_round.id, min_valid=min_valid)
+    references = national_shares.for_municipality(kommunkod, min_valid=min_valid) if unit is None else {}
     previous = await _previous_table(session, questionnaires, compare, questionnaire, scope, units, min_valid)
     unit_group = [unit.key if unit else None] if units else []
 
@@ -278,7 +282,7 @@ async def municipality_results(
         for question in table.questions:
             share = table.get(area, question, *unit_group, None)
             cell = share_document(share)
-            reference = national.get((area, question))
+            reference = references.get((area, question))
             comparison = against_rikssnitt(share, reference) if reference is not None else None
             cell["rikssnitt"] = None if reference is None else round_half_up(reference * 100)
             cell["difference_pp"] = comparison.difference_pp if comparison else None
@@ -300,7 +304,7 @@ async def municipality_results(
         "min_valid": min_valid,
         "respondents": {a: n for a, n in table.respondents.items() if a not in table.excluded_areas},
         "excluded_areas": sorted(table.excluded_areas),
-        "rikssnitt_source": national_shares.source if national else None,
+        "rikssnitt_source": national_shares.source if references else None,
         "compare": compare,
         "results": results,
     }
