@@ -241,12 +241,7 @@ def cmd_tokens_issue(args: argparse.Namespace) -> int:
 def cmd_import_responses(args: argparse.Namespace) -> int:
     from survey.services.imports import import_responses
 
-    text = _read_text(args.file)
-
-    async def work(session: AsyncSession) -> int:
-        return await import_responses(session, load_shipped(), round_key=args.round, text=text)
-
-    count = _with_session(settings_from_env(), work)
+    count = _import_file(args, import_responses)
     print(f"imported {count} responses into {args.round}")
     return 0
 
@@ -254,14 +249,19 @@ def cmd_import_responses(args: argparse.Namespace) -> int:
 def cmd_import_rikssnitt(args: argparse.Namespace) -> int:
     from survey.services.imports import import_rikssnitt
 
+    count = _import_file(args, import_rikssnitt)
+    print(f"imported {count} rikssnitt values for {args.round}; they replace the computed ones")
+    return 0
+
+
+def _import_file(args: argparse.Namespace, importer: Callable[..., Awaitable[int]]) -> int:
+    """Read the file first (a file that cannot be read touches nothing), then import it in one transaction."""
     text = _read_text(args.file)
 
     async def work(session: AsyncSession) -> int:
-        return await import_rikssnitt(session, load_shipped(), round_key=args.round, text=text)
+        return await importer(session, load_shipped(), round_key=args.round, text=text)
 
-    count = _with_session(settings_from_env(), work)
-    print(f"imported {count} rikssnitt values for {args.round}; they replace the computed ones")
-    return 0
+    return _with_session(settings_from_env(), work)
 
 
 def _read_text(path: str) -> str:
@@ -298,10 +298,9 @@ def cmd_results(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from reports.formats import FORMATS
     from survey.i18n import Catalogs
     from survey.report_batch import render_all
-    from survey.services.report_data import build_report_data
+    from survey.services.report_data import render_report
 
     catalogs = Catalogs()
     if args.locale not in catalogs.languages:
@@ -321,20 +320,20 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"wrote {len(written)} reports to {args.output}", file=sys.stderr)
         return 0
 
-    async def work(session: AsyncSession) -> Any:
-        return await build_report_data(
+    async def work(session: AsyncSession) -> bytes:
+        return await render_report(
             session,
             load_shipped(),
+            catalogs,
             round_key=args.round,
             kommunkod=args.municipality,
+            format=args.format,
+            locale=args.locale,
             unit_key=args.unit,
             compare=args.compare,
-            locale=args.locale,
-            messages=catalogs.messages(args.locale),
-            questionnaire_texts=catalogs.questionnaire_gettext(args.locale),
         )
 
-    content = FORMATS[args.format].render(_with_session(settings, work), catalogs.messages(args.locale))
+    content = _with_session(settings, work)
     output = Path(args.output)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_bytes(content)

@@ -18,7 +18,7 @@ from survey.config import Settings
 from survey.db import create_engine, session_factory
 from survey.i18n import Catalogs
 from survey.models import Response
-from survey.services.report_data import build_report_data
+from survey.services.report_data import render_report
 from survey.services.results import Rikssnitt, rikssnitt
 from survey.services.rounds import get_round
 
@@ -53,23 +53,21 @@ def render_one(job: Job) -> Path:
 
     async def build() -> bytes:
         engine = create_engine(job.settings)
-        catalogs = Catalogs()
         try:
             async with session_factory(engine)() as session:
-                data = await build_report_data(
+                return await render_report(
                     session,
                     load_shipped(),
+                    Catalogs(),
                     round_key=job.round_key,
                     kommunkod=job.kommunkod,
+                    format=job.format,
+                    locale=job.locale,
                     compare=job.compare,
                     national=job.national,
-                    locale=job.locale,
-                    messages=catalogs.messages(job.locale),
-                    questionnaire_texts=catalogs.questionnaire_gettext(job.locale),
                 )
         finally:
             await engine.dispose()
-        return FORMATS[job.format].render(data, catalogs.messages(job.locale))
 
     path = job.folder / f"{job.round_key}-{job.kommunkod}{FORMATS[job.format].suffix}"
     path.write_bytes(asyncio.run(build()))

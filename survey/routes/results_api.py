@@ -18,13 +18,18 @@ from survey.services.report_data import build_report_data
 from survey.services.results import municipality_results
 
 
-def _scope_of(request: Request, platform: Platform) -> str:
-    """The kommunkod (or `*`) the request's bearer key may read; 401 without a known key."""
+def _authorise(request: Request, platform: Platform, municipality: str) -> None:
+    """401 without a known bearer key; 403 when the key is for another municipality (`*` reads all)."""
     supplied = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-    for key, scope in platform.settings.api_key_scopes().items():
-        if supplied and hmac.compare_digest(supplied.encode(), key.encode()):
-            return scope
-    raise NotAuthorizedException("an API key is needed: Authorization: Bearer <key>")
+    scope = next(
+        (scope for key, scope in platform.settings.api_key_scopes().items()
+         if supplied and hmac.compare_digest(supplied.encode(), key.encode())),
+        None,
+    )  # fmt: skip
+    if scope is None:
+        raise NotAuthorizedException("an API key is needed: Authorization: Bearer <key>")
+    if scope not in ("*", municipality):
+        raise PermissionDeniedException(f"this key reads municipality {scope} only")
 
 
 @get("/results")
@@ -39,9 +44,7 @@ async def results(
     by: FromQuery[str | None] = None,
 ) -> dict[str, Any]:
     """Positive shares per area and question, suppressed where too few answered (the CLI's `results --json`)."""
-    scope = _scope_of(request, platform)
-    if scope not in ("*", municipality):
-        raise PermissionDeniedException(f"this key reads municipality {scope} only")
+    _authorise(request, platform, municipality)
     return await municipality_results(
         db_session,
         platform.questionnaires,
@@ -70,9 +73,7 @@ async def report(
     compare: FromQuery[str | None] = None,
 ) -> Response[bytes]:
     """The municipality's report as html, pdf, xlsx, csv or kolada (JSON), for holders of its API key."""
-    scope = _scope_of(request, platform)
-    if scope not in ("*", municipality):
-        raise PermissionDeniedException(f"this key reads municipality {scope} only")
+    _authorise(request, platform, municipality)
     chosen = FORMATS.get(format)
     if chosen is None or locale not in platform.catalogs.languages:
         raise ValidationException(f"format must be one of {', '.join(FORMATS)} and locale one of the enabled languages")

@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from analysis import TOTAL
 from questionnaires import QuestionKind, Questionnaire, Role
 from reports.data import AreaRow, Figure, QuestionSection, ReportData, Target
+from reports.formats import FORMATS
+from survey.i18n import Catalogs
 from survey.models import Response, TokenBatch
 from survey.services.report_texts import analysis_texts, targets
 from survey.services.results import Rikssnitt, municipality_results, total_history
@@ -149,3 +151,32 @@ async def _offered(session: AsyncSession, round_id: int, kommunkod: str, unit_id
         query = query.where(TokenBatch.unit_id == unit_id)
     total = await session.scalar(query)
     return int(total) if total else None
+
+
+async def render_report(
+    session: AsyncSession,
+    questionnaires: Mapping[str, Questionnaire],
+    catalogs: Catalogs,
+    *,
+    round_key: str,
+    kommunkod: str,
+    format: str,
+    locale: str,
+    unit_key: str | None = None,
+    compare: str | None = None,
+    national: Rikssnitt | None = None,
+) -> bytes:
+    """One report in one format and language, as the CLI and the batch write it."""
+    data = await build_report_data(
+        session,
+        questionnaires,
+        round_key=round_key,
+        kommunkod=kommunkod,
+        unit_key=unit_key,
+        compare=compare,
+        national=national,
+        locale=locale,
+        messages=catalogs.messages(locale),
+        questionnaire_texts=catalogs.questionnaire_gettext(locale),
+    )
+    return FORMATS[format].render(data, catalogs.messages(locale))
