@@ -1,28 +1,31 @@
-"""The `brukarenkat` command: the only place that reads the environment (BRUKARENKAT_*)."""
+"""The `brukarenkat` command: argument parsing and the set-up commands (serve, db, questionnaires, rounds,
+units, tokens, demo); results and report commands live in cli_reports."""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import os
-import secrets
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from questionnaires import Questionnaire, QuestionnaireError, load_file, load_shipped
+from questionnaires import QuestionnaireError, load_file, load_shipped
 from questionnaires.loader import shipped_files
-from survey.config import ENV_PREFIX, Settings
-from survey.db import create_engine, session_factory
+from survey.cli_reports import (
+    cmd_import_responses,
+    cmd_import_rikssnitt,
+    cmd_notes_set,
+    cmd_report,
+    cmd_results,
+    cmd_targets_set,
+)
+from survey.cli_support import app_from_env, questionnaire_version, settings_from_env, with_session
+from survey.config import Settings
 from survey.services.errors import InvalidInput, NotFound
 
-T = TypeVar("T")
-SECRET_FILE = Path("data/secret_key")
-"""Where a secret key is kept for local use when BRUKARENKAT_SECRET_KEY is not set (created on first use)."""
+__all__ = ["app_from_env", "main", "settings_from_env"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,59 +41,6 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def settings_from_env() -> Settings:
-    """Settings from the environment; a local secret key file stands in for BRUKARENKAT_SECRET_KEY."""
-    if not os.environ.get(ENV_PREFIX + "SECRET_KEY"):
-        os.environ[ENV_PREFIX + "SECRET_KEY"] = _local_secret()
-    return Settings.from_env()
-
-
-def app_from_env() -> Any:
-    """Factory for uvicorn workers: each builds its app from the same environment."""
-    from survey.app import create_app
-
-    return create_app(settings_from_env())
-
-
-def _local_secret() -> str:
-    if SECRET_FILE.exists():
-        return SECRET_FILE.read_text().strip()
-    SECRET_FILE.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    SECRET_FILE.touch(mode=0o600)
-    SECRET_FILE.write_text(key)
-    print(
-        f"brukarenkat: created a secret key in {SECRET_FILE} (set {ENV_PREFIX}SECRET_KEY in production)",
-        file=sys.stderr,
-    )
-    return key
-
-
-def _with_session(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    async def run() -> T:
-        engine = create_engine(settings)
-        try:
-            async with session_factory(engine)() as session:
-                result = await work(session)
-                await session.commit()
-                return result
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(run())
-
-
-def _questionnaire(key: str, version: int | None) -> Questionnaire:
-    shipped = load_shipped()
-    versions = sorted((q for q in shipped.values() if q.key == key), key=lambda q: q.version)
-    if version is not None:
-        versions = [q for q in versions if q.version == version]
-    if not versions:
-        known = ", ".join(sorted({q.key for q in shipped.values()}))
-        raise NotFound(f"no questionnaire {key!r}{f' version {version}' if version else ''} (known: {known})")
-    return versions[-1]
-
-
 # --- commands -------------------------------------------------------------------------------------
 
 
@@ -100,7 +50,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings_from_env()  # creates the local secret before the workers start, so they share it
     print(f"Brukarenkät serving on http://{args.host}:{args.port}", file=sys.stderr)
     uvicorn.run(
-        "survey.cli:app_from_env",
+        "survey.cli_support:app_from_env",
         factory=True,
         host=args.host,
         port=args.port,
@@ -136,7 +86,7 @@ def cmd_questionnaires_check(args: argparse.Namespace) -> int:
 
 
 def cmd_questionnaires_show(args: argparse.Namespace) -> int:
-    questionnaire = _questionnaire(args.key, args.version)
+    questionnaire = questionnaire_version(args.key, args.version)
     if args.json:
         print(json.dumps(questionnaire.to_dict(), ensure_ascii=False, indent=2))
         return 0
@@ -152,13 +102,13 @@ def cmd_questionnaires_show(args: argparse.Namespace) -> int:
 def cmd_rounds_create(args: argparse.Namespace) -> int:
     from survey.services.rounds import create_round, parse_period
 
-    questionnaire = _questionnaire(args.questionnaire, args.version)
+    questionnaire = questionnaire_version(args.questionnaire, args.version)
     start, end = parse_period(args.period)
 
     async def work(session: AsyncSession) -> None:
         await create_round(session, key=args.key, questionnaire=questionnaire, start=start, end=end)
 
-    _with_session(settings_from_env(), work)
+    with_session(settings_from_env(), work)
     print(f"created round {args.key} ({questionnaire.ident}, {start} – {end})")
     return 0
 
@@ -166,7 +116,7 @@ def cmd_rounds_create(args: argparse.Namespace) -> int:
 def cmd_rounds_list(args: argparse.Namespace) -> int:
     from survey.services.rounds import list_rounds
 
-    for survey_round in _with_session(settings_from_env(), list_rounds):
+    for survey_round in with_session(settings_from_env(), list_rounds):
         state = "closed" if survey_round.closed else "open"
         print(
             f"{survey_round.key}\t{survey_round.questionnaire}\t{survey_round.period_start}:{survey_round.period_end}\t{state}"
@@ -180,7 +130,7 @@ def cmd_rounds_close(args: argparse.Namespace) -> int:
     async def work(session: AsyncSession) -> None:
         await close_round(session, args.key)
 
-    _with_session(settings_from_env(), work)
+    with_session(settings_from_env(), work)
     print(f"closed round {args.key}")
     return 0
 
@@ -191,7 +141,7 @@ def cmd_units_create(args: argparse.Namespace) -> int:
     async def work(session: AsyncSession) -> None:
         await create_unit(session, kommunkod=args.municipality, key=args.key, name=args.name)
 
-    _with_session(settings_from_env(), work)
+    with_session(settings_from_env(), work)
     print(f"created unit {args.key} in {args.municipality}")
     return 0
 
@@ -216,7 +166,7 @@ def cmd_tokens_issue(args: argparse.Namespace) -> int:
             today=swedish_today(),
         )
 
-    issued = _with_session(settings, work)
+    issued = with_session(settings, work)
     urls = [survey_url(settings, token) for token in issued.tokens]
     if args.json:
         print(
@@ -238,146 +188,6 @@ def cmd_tokens_issue(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_import_responses(args: argparse.Namespace) -> int:
-    from survey.services.imports import import_responses
-
-    count = _import_file(args, import_responses)
-    print(f"imported {count} responses into {args.round}")
-    return 0
-
-
-def cmd_import_rikssnitt(args: argparse.Namespace) -> int:
-    from survey.services.imports import import_rikssnitt
-
-    count = _import_file(args, import_rikssnitt)
-    print(f"imported {count} rikssnitt values for {args.round}; they replace the computed ones")
-    return 0
-
-
-def _import_file(args: argparse.Namespace, importer: Callable[..., Awaitable[int]]) -> int:
-    """Read the file first (a file that cannot be read touches nothing), then import it in one transaction."""
-    text = _read_text(args.file)
-
-    async def work(session: AsyncSession) -> int:
-        return await importer(session, load_shipped(), round_key=args.round, text=text)
-
-    return _with_session(settings_from_env(), work)
-
-
-def _read_text(path: str) -> str:
-    try:
-        return Path(path).read_bytes().decode("utf-8-sig")
-    except OSError as error:
-        raise InvalidInput(f"cannot read {path}: {error.strerror}") from error
-    except UnicodeDecodeError as error:
-        raise InvalidInput(f"{path} is not UTF-8 text (save it as CSV UTF-8): {error}") from error
-
-
-def cmd_results(args: argparse.Namespace) -> int:
-    from survey.results_text import results_table
-    from survey.services.results import municipality_results
-
-    async def work(session: AsyncSession) -> dict[str, Any]:
-        return await municipality_results(
-            session,
-            load_shipped(),
-            round_key=args.round,
-            kommunkod=args.municipality,
-            unit_key=args.unit,
-            compare=args.compare,
-            by_kon=args.by == "kon",
-            min_valid=args.min_valid,
-        )
-
-    document = _with_session(settings_from_env(), work)
-    if args.json:
-        print(json.dumps(document, ensure_ascii=False, indent=2))
-    else:
-        print(results_table(document, load_shipped()[document["questionnaire"]]))
-    return 0
-
-
-def cmd_report(args: argparse.Namespace) -> int:
-    from survey.i18n import Catalogs
-    from survey.report_batch import render_all
-    from survey.services.report_data import render_report
-
-    catalogs = Catalogs()
-    if args.locale not in catalogs.languages:
-        raise InvalidInput(f"no language {args.locale!r} (enabled: {', '.join(catalogs.languages)})")
-    if bool(args.municipality) == bool(args.all_municipalities):
-        raise InvalidInput("give either --municipality KOMMUNKOD or --all-municipalities")
-    settings = settings_from_env()
-    if args.all_municipalities:
-        written = render_all(
-            settings,
-            round_key=args.round,
-            format=args.format,
-            locale=args.locale,
-            compare=args.compare,
-            folder=Path(args.output),
-        )
-        print(f"wrote {len(written)} reports to {args.output}", file=sys.stderr)
-        return 0
-
-    async def work(session: AsyncSession) -> bytes:
-        return await render_report(
-            session,
-            load_shipped(),
-            catalogs,
-            round_key=args.round,
-            kommunkod=args.municipality,
-            format=args.format,
-            locale=args.locale,
-            unit_key=args.unit,
-            compare=args.compare,
-        )
-
-    content = _with_session(settings, work)
-    output = Path(args.output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_bytes(content)
-    print(f"wrote {output} ({len(content):,} bytes)", file=sys.stderr)
-    return 0
-
-
-def cmd_notes_set(args: argparse.Namespace) -> int:
-    from survey.services.report_texts import set_analysis_text
-
-    text = _read_text(args.file) if args.file else args.text
-    if text is None:
-        raise InvalidInput("give the analysis text with --text or --file")
-
-    async def work(session: AsyncSession) -> None:
-        await set_analysis_text(
-            session,
-            load_shipped(),
-            round_key=args.round,
-            kommunkod=args.municipality,
-            question=args.question,
-            text=text,
-        )
-
-    _with_session(settings_from_env(), work)
-    print(f"saved the analysis of {args.question} for {args.municipality}, {args.round}")
-    return 0
-
-
-def cmd_targets_set(args: argparse.Namespace) -> int:
-    from survey.services.report_texts import set_target
-
-    questionnaire = _questionnaire(args.questionnaire, None)
-
-    async def work(session: AsyncSession) -> None:
-        await set_target(
-            session, questionnaire, kommunkod=args.municipality, question=args.question, percent=args.percent
-        )
-
-    _with_session(settings_from_env(), work)
-    print(f"måltal for {args.question} in {args.municipality}: at least {args.percent} %")
-    return 0
-
-
 def survey_url(settings: Settings, token: str) -> str:
     return f"{settings.base_url.rstrip('/')}/s/{token}"
 
@@ -388,7 +198,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     settings = settings_from_env()
     upgrade(settings.database_url)
-    links = _with_session(settings, lambda session: load_demo(session, settings))
+    links = with_session(settings, lambda session: load_demo(session, settings))
     print("\nBrukarenkät demo: survey links (each can be answered once)\n")
     for area, url in links:
         print(f"  {area:<20} {url}")
