@@ -551,7 +551,7 @@ async def measure(dataset: Dataset, args: argparse.Namespace) -> tuple[list[Row]
     finally:
         await engine.dispose()
     for row in rows:
-        row.ratio = round(row.best_s / rows[0].best_s, 2) if rows[0].best_s else None
+        row.ratio = round(row.best_s / rows[0].best_s, 3) if rows[0].best_s else None
     checks = {
         "bare_rows": len(bare_rows),
         "rikssnitt_source": computed.source,
@@ -688,7 +688,7 @@ def table(rows: list[Row], datasets: list[Dataset], checks: dict[str, dict[str, 
     for row in rows:
         mark = "*" if row.extrapolated else ""
         digits = 4 if row.best_s < 1 else 2
-        ratio = f"{row.ratio:,.1f}" if row.ratio is not None else "-"
+        ratio = "-" if row.ratio is None else f"{row.ratio:,.{2 if row.ratio < 100 else 0}f}"
         lines.append(
             f"{row.database:<11} {row.what + mark:<42} {row.runs:>4} {row.best_s:>9.{digits}f} "
             f"{row.median_s:>9.{digits}f} {ratio:>8}"
