@@ -167,10 +167,6 @@ class Synthetic:
             if row[j] >= 0
         ]
 
-    @property
-    def answer_count(self) -> int:
-        return int((self.options >= 0).sum())
-
 
 def synthesize(n: int, seed: int, questionnaire: Questionnaire) -> Synthetic:
     """N responses to `questionnaire` spread over Sweden's 290 municipalities (see the constants above)."""
@@ -307,7 +303,8 @@ def sqlite_dataset(n: int, seed: int, questionnaire: Questionnaire, *, regenerat
         CACHE.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(path.name + ".partial")
         for stale in (path, partial):
-            stale.unlink(missing_ok=True)
+            for suffix in ("", "-wal", "-shm", "-journal"):  # what a run killed mid-way may have left
+                stale.with_name(stale.name + suffix).unlink(missing_ok=True)
         started = time.perf_counter()
         data = synthesize(n, seed, questionnaire)
         dataset.synthesize_s = time.perf_counter() - started
@@ -318,10 +315,13 @@ def sqlite_dataset(n: int, seed: int, questionnaire: Questionnaire, *, regenerat
         partial.rename(path)
         dataset.load_s = time.perf_counter() - started
         progress(f"sqlite: loaded in {dataset.load_s:.1f} s")
-    with sqlite3.connect(path) as connection:
+    connection = sqlite3.connect(path)
+    try:
         dataset.answers, dataset.units = (
             connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in ("answers", "units")
         )
+    finally:
+        connection.close()
     dataset.size_mb = path.stat().st_size / 1e6
     return dataset
 
@@ -467,7 +467,7 @@ class Row:
     municipalities: int | None = None
     """For the loops: how many municipalities the timed loop went through (all 290 unless extrapolated)."""
     extrapolated: bool = False
-    """The loop ran on a sample; best_s and median_s are its times × 290 / sample size."""
+    """The loop ran on a sample; best_s and median_s are Σ weight × seconds over it (see sample_of)."""
     measured_best_s: float | None = None
     measured_median_s: float | None = None
     times_s: list[float] = field(default_factory=list)
