@@ -18,6 +18,7 @@ NONCE_BYTES = 16
 
 SURVEY_TOKEN = "brukarenkat.survey-token"  # noqa: S105 - a salt naming a purpose, not a secret
 ANSWERS_COOKIE = "brukarenkat.answers-in-progress"
+KIOSK_LINK = "brukarenkat.kiosk-link"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +58,12 @@ class TokenMinter:
     def __init__(self, secret_key: str) -> None:
         self._signer = Signer(secret_key, SURVEY_TOKEN)
 
-    def mint(self, *, round_key: str, kommunkod: str, area: str, unit_id: int | None, batch_id: int) -> str:
-        nonce = secrets.token_urlsafe(NONCE_BYTES)
+    def mint(
+        self, *, round_key: str, kommunkod: str, area: str, unit_id: int | None, batch_id: int, nonce: str | None = None
+    ) -> str:
+        """A signed token; `nonce` is random unless given (a printed card derives its own, see survey.cards)."""
+        if nonce is None:
+            nonce = secrets.token_urlsafe(NONCE_BYTES)
         # A list, not a dict: the token goes into a QR code, and every character makes the code denser.
         return self._signer.sign([round_key, kommunkod, area, unit_id, batch_id, nonce])
 
