@@ -146,6 +146,41 @@ def cmd_units_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users_create(args: argparse.Namespace) -> int:
+    import secrets
+
+    from survey.auth import Passwords
+    from survey.services.participation import units_of
+    from survey.services.users import create_user
+
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else secrets.token_urlsafe(15)
+
+    async def work(session: AsyncSession) -> None:
+        unit_ids = []
+        if args.unit:
+            by_key = {unit.key: unit.id for unit in await units_of(session, args.municipality or "")}
+            missing = [key for key in args.unit if key not in by_key]
+            if missing:
+                raise InvalidInput(f"municipality {args.municipality} has no unit {', '.join(missing)}")
+            unit_ids = [by_key[key] for key in args.unit]
+        await create_user(
+            session,
+            Passwords(),
+            email=args.email,
+            name=args.name or args.email,
+            role=args.role,
+            password=password,
+            kommunkod=args.municipality,
+            unit_ids=unit_ids,
+        )
+
+    with_session(settings_from_env(), work)
+    print(f"created user {args.email.strip().lower()} ({args.role})")
+    if not args.password_stdin:
+        print(f"password: {password}  (shown once: hand it over safely)")
+    return 0
+
+
 def cmd_tokens_issue(args: argparse.Namespace) -> int:
     from survey.services.batches import issue_tokens
     from survey.services.rounds import swedish_today
@@ -193,15 +228,19 @@ def survey_url(settings: Settings, token: str) -> str:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from survey.demo import load_demo
+    from survey.demo import load_demo, load_demo_users
     from survey.migrate import upgrade
 
     settings = settings_from_env()
     upgrade(settings.database_url)
     links = with_session(settings, lambda session: load_demo(session, settings))
+    logins = with_session(settings, load_demo_users)
     print("\nBrukarenkät demo: survey links (each can be answered once)\n")
     for area, url in links:
         print(f"  {area:<20} {url}")
+    print(f"\nStaff logins at {settings.base_url.rstrip('/')}/staff/ (demo only)\n")
+    for email, password, role in logins:
+        print(f"  {role:<11} {email:<38} {password}")
     print()
     if args.no_serve:
         return 0
@@ -262,6 +301,18 @@ def _parser() -> argparse.ArgumentParser:
     unit.add_argument("--key", required=True)
     unit.add_argument("--name", required=True)
     unit.set_defaults(run=cmd_units_create)
+
+    users = commands.add_parser("users", help="staff accounts").add_subparsers(metavar="ACTION")
+    user = users.add_parser("create", help="create a staff account (the first admin, or anyone)")
+    user.add_argument("--email", required=True)
+    user.add_argument("--role", required=True, choices=["national", "admin", "analyst", "unit_staff"])
+    user.add_argument("--municipality", help="kommunkod; required for every role but national")
+    user.add_argument("--name", help="display name (default: the email)")
+    user.add_argument("--unit", action="append", help="unit key a unit_staff member works in (repeatable)")
+    user.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin instead of generating one"
+    )
+    user.set_defaults(run=cmd_users_create)
 
     tokens = commands.add_parser("tokens", help="survey tokens").add_subparsers(metavar="ACTION")
     issue = tokens.add_parser("issue", help="mint a batch of single-use survey links")

@@ -8,11 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from questionnaires import load_shipped
+from survey.auth import Passwords, Role
 from survey.config import Settings
-from survey.models import SurveyRound, Unit
+from survey.models import SurveyRound, Unit, User
 from survey.services.batches import issue_tokens
+from survey.services.participation import join_round, units_of
 from survey.services.rounds import create_round, swedish_today
 from survey.services.units import create_unit
+from survey.services.users import create_user
 from survey.tokens import TokenMinter
 
 DEMO_MUNICIPALITY = "2085"
@@ -42,6 +45,9 @@ async def load_demo(session: AsyncSession, settings: Settings) -> list[tuple[str
     for key, name in DEMO_UNITS.items():
         if key not in existing:
             await create_unit(session, kommunkod=DEMO_MUNICIPALITY, key=key, name=name)
+    demo_round = await session.scalar(select(SurveyRound).where(SurveyRound.key == DEMO_ROUND))
+    units = await units_of(session, DEMO_MUNICIPALITY)
+    await join_round(session, demo_round, kommunkod=DEMO_MUNICIPALITY, unit_ids=[unit.id for unit in units])
     minter = TokenMinter(settings.secret_key)
     links = []
     for area in ifo.areas:
@@ -58,3 +64,32 @@ async def load_demo(session: AsyncSession, settings: Settings) -> list[tuple[str
         )
         links.append((area.key, f"{settings.base_url.rstrip('/')}/s/{issued.tokens[0]}"))
     return links
+
+
+DEMO_PASSWORD = "demo-brukarenkat"  # noqa: S105 - printed by `make demo` for a local demo database only
+DEMO_USERS = (
+    ("samordnare@demo.brukarenkat.se", "Nora Nationell", Role.NATIONAL, None),
+    ("admin@ludvika.demo.brukarenkat.se", "Anna Admin", Role.ADMIN, None),
+    ("analys@ludvika.demo.brukarenkat.se", "Ali Analytiker", Role.ANALYST, None),
+    ("enhet@ludvika.demo.brukarenkat.se", "Eva Enhet", Role.UNIT_STAFF, "ekonomiskt_bistand"),
+)
+
+
+async def load_demo_users(session: AsyncSession) -> list[tuple[str, str, str]]:
+    """One login per role (email, password, role), created if missing; for a local demo only."""
+    passwords = Passwords()
+    existing = set(await session.scalars(select(User.email)))
+    units = {unit.key: unit.id for unit in await units_of(session, DEMO_MUNICIPALITY)}
+    for email, name, role, unit_key in DEMO_USERS:
+        if email not in existing:
+            await create_user(
+                session,
+                passwords,
+                email=email,
+                name=name,
+                role=role,
+                password=DEMO_PASSWORD,
+                kommunkod=None if role is Role.NATIONAL else DEMO_MUNICIPALITY,
+                unit_ids=[units[unit_key]] if unit_key else (),
+            )
+    return [(email, DEMO_PASSWORD, role.value) for email, _, role, _ in DEMO_USERS]

@@ -10,7 +10,10 @@ from decimal import Decimal
 from sqlalchemy import (
     Boolean,
     Date,
+    DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -56,6 +59,9 @@ class Unit(Base):
     kommunkod: Mapped[str] = mapped_column(ForeignKey("municipalities.kommunkod"))
     key: Mapped[str] = mapped_column(String(60))
     name: Mapped[str] = mapped_column(String(200))
+    area: Mapped[str | None] = mapped_column(String(60))
+    """The questionnaire area every client of this unit answers about (an HVB: ensamkommande), or None when
+    staff choose it per respondent (an office serving several)."""
 
 
 class SurveyRound(Base):
@@ -87,6 +93,81 @@ class TokenBatch(Base):
     created_on: Mapped[dt.date] = mapped_column(Date)
     """A day, not a time: batches are not meant to tell one respondent from another."""
     voided: Mapped[bool] = mapped_column(Boolean, default=False)
+    kind: Mapped[str] = mapped_column(String(10), default="links")
+    """`cards` (printed QR cards), `kiosk` (minted one at a time on a tablet) or `links` (CLI, API)."""
+    handed_out: Mapped[int] = mapped_column(Integer, default=0)
+    """Cards given to clients: the size unless staff record cards that came back unused; a kiosk's starts."""
+    kiosk_id: Mapped[int | None] = mapped_column(ForeignKey("kiosks.id"))
+
+
+class BatchDay(Base):
+    """How many answers a batch received on one day: the "answers per day" of svarsfrekvens.
+
+    A count per batch and day, never a row per answer and never beside one: a response row still carries no
+    time (DESIGN.md §3), and nothing here says which response arrived when.
+    """
+
+    __tablename__ = "batch_days"
+    batch_id: Mapped[int] = mapped_column(ForeignKey("token_batches.id"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    answered: Mapped[int] = mapped_column(Integer)
+
+
+class Kiosk(Base):
+    """A shared tablet turned into a survey station for one unit in one round, until revoked."""
+
+    __tablename__ = "kiosks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id"))
+    kommunkod: Mapped[str] = mapped_column(ForeignKey("municipalities.kommunkod"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    idle_seconds: Mapped[int] = mapped_column(Integer)
+    """Inactivity after which the tablet wipes the respondent's answers and shows the start screen again."""
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_on: Mapped[dt.date] = mapped_column(Date)
+
+
+class RoundMunicipality(Base):
+    """A municipality taking part in a survey round (joined by its admin)."""
+
+    __tablename__ = "round_municipalities"
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id"), primary_key=True)
+    kommunkod: Mapped[str] = mapped_column(ForeignKey("municipalities.kommunkod"), primary_key=True)
+
+
+class RoundUnit(Base):
+    """A unit taking part in a survey round: only these get token batches and kiosks."""
+
+    __tablename__ = "round_units"
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+
+
+class User(Base):
+    """A member of staff. `kommunkod` is None only for national coordinators."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    """Stored lower-cased: the login name."""
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    kommunkod: Mapped[str | None] = mapped_column(ForeignKey("municipalities.kommunkod"))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0)
+    """Part of every session cookie; raising it signs the user out everywhere (new password, deactivation)."""
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class UserUnit(Base):
+    """The units a member of unit staff hands out tokens for."""
+
+    __tablename__ = "user_units"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
 
 
 class RedeemedToken(Base):
@@ -105,7 +186,10 @@ class Response(Base):
     """One respondent's submission: where and in which round it belongs, nothing about who or when."""
 
     __tablename__ = "responses"
-    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012
+    __table_args__ = (
+        Index("ix_responses_round_id", "round_id", "kommunkod", "area"),
+        {"sqlite_with_rowid": False},
+    )
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     """128 random bits in hex; never sequential, so storage and key order say nothing of arrival."""
     round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id"))
@@ -125,6 +209,23 @@ class Answer(Base):
     """The option key; None for free text."""
     text: Mapped[str | None] = mapped_column(Text)
     """Free text; None for option answers."""
+
+
+class TextRedaction(Base):
+    """An analyst's version of a free-text answer for reports: names and other identifying details taken out.
+
+    The answer itself stays as given; reports print this text instead, and an empty text leaves the answer out.
+    """
+
+    __tablename__ = "text_redactions"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["response_id", "question"], ["answers.response_id", "answers.question"], ondelete="CASCADE"
+        ),
+    )
+    response_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    question: Mapped[str] = mapped_column(String(60), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
 
 
 class ImportedRikssnitt(Base):

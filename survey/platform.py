@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from questionnaires import Questionnaire, load_shipped
+from survey.auth import Passwords, Sessions
+from survey.cards import CardCodes
 from survey.config import Settings
 from survey.db import create_engine, session_factory
 from survey.i18n import Catalogs
 from survey.pages import Pages
-from survey.tokens import ANSWERS_COOKIE, Signer, TokenMinter
+from survey.tokens import ANSWERS_COOKIE, KIOSK_LINK, Signer, TokenMinter
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,11 @@ class Platform:
     questionnaires: dict[str, Questionnaire]
     catalogs: Catalogs
     pages: Pages
+    passwords: Passwords
+    staff_sessions: Sessions
+    kiosk_links: Signer
+    card_codes: CardCodes
+    """Signs kiosk ids into the link that turns a tablet into a survey station (revocable in the database)."""
 
     @classmethod
     def build(cls, settings: Settings) -> Platform:
@@ -39,6 +46,10 @@ class Platform:
             questionnaires=load_shipped(),
             catalogs=catalogs,
             pages=Pages(catalogs),
+            passwords=Passwords(),
+            staff_sessions=Sessions(settings.secret_key),
+            kiosk_links=Signer(settings.secret_key, KIOSK_LINK),
+            card_codes=CardCodes(settings.secret_key),
         )
 
     async def session(self) -> AsyncIterator[AsyncSession]:

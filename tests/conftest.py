@@ -22,6 +22,12 @@ POSTGRES_URL = os.environ.get("BRUKARENKAT_TEST_POSTGRES_URL")
 DATABASES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 DATA_TABLES = (
+    "text_redactions",
+    "user_units",
+    "users",
+    "batch_days",
+    "round_units",
+    "round_municipalities",
     "targets",
     "analysis_texts",
     "rikssnitt",
@@ -29,6 +35,7 @@ DATA_TABLES = (
     "responses",
     "redeemed_tokens",
     "token_batches",
+    "kiosks",
     "survey_rounds",
     "units",
 )
@@ -47,7 +54,18 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def postgres_migrated() -> str:
+    """The test database, emptied and migrated from scratch once per session (a migration edited since the
+    last run is applied as it is now, not skipped as already done)."""
     assert POSTGRES_URL is not None
+
+    async def reset() -> None:
+        engine = create_async_engine(POSTGRES_URL)
+        async with engine.begin() as connection:
+            await connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+            await connection.exec_driver_sql("CREATE SCHEMA public")
+        await engine.dispose()
+
+    asyncio.run(reset())
     upgrade(POSTGRES_URL)
     return POSTGRES_URL
 

@@ -148,7 +148,7 @@ async def submit_survey(
 ) -> SubmissionOut:
     """Store the answers and use up the token, both or neither. 409 when the token was used already."""
     link = await _open(platform, db_session, token, check_used=False)
-    await submit_response(db_session, link, data.answers)
+    await submit_response(db_session, link, data.answers, today=swedish_today())
     return SubmissionOut(status="stored")
 
 

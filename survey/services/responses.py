@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import insert, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from questionnaires import QuestionKind, Questionnaire
 from questionnaires.answers import answer_problems
-from survey.models import Answer, RedeemedToken, Response, SurveyRound, TokenBatch
+from survey.models import Answer, BatchDay, RedeemedToken, Response, SurveyRound, TokenBatch
 from survey.services.errors import InvalidInput
 from survey.tokens import TokenClaims, TokenMinter
 
@@ -31,8 +33,11 @@ class LinkProblem(StrEnum):
 
 
 class LinkRefused(Exception):
-    def __init__(self, problem: LinkProblem) -> None:
+    def __init__(self, problem: LinkProblem, *, kiosk_id: int | None = None, area: str | None = None) -> None:
         self.problem = problem
+        self.kiosk_id = kiosk_id
+        """The kiosk whose token this is (and its area), so that its page can send the tablet back to the start."""
+        self.area = area
         super().__init__(problem.value)
 
 
@@ -44,6 +49,8 @@ class OpenLink:
     round_id: int
     round_key: str
     questionnaire: Questionnaire
+    kiosk_id: int | None = None
+    """Set when the token was minted on a kiosk tablet: its pages then wipe themselves for the next person."""
 
 
 async def open_link(
@@ -76,23 +83,28 @@ async def open_link(
     signed_place = (claims.round_key, claims.kommunkod, claims.area, claims.unit_id)
     if signed_place != (survey_round.key, batch.kommunkod, batch.area, batch.unit_id):
         raise LinkRefused(LinkProblem.TAMPERED)
+
+    def refused(problem: LinkProblem) -> LinkRefused:
+        return LinkRefused(problem, kiosk_id=batch.kiosk_id, area=claims.area)
+
     if survey_round.closed:
-        raise LinkRefused(LinkProblem.CLOSED)
+        raise refused(LinkProblem.CLOSED)
     if batch.voided or today > survey_round.period_end:
-        raise LinkRefused(LinkProblem.EXPIRED)
+        raise refused(LinkProblem.EXPIRED)
     if today < survey_round.period_start:
-        raise LinkRefused(LinkProblem.NOT_YET_OPEN)
+        raise refused(LinkProblem.NOT_YET_OPEN)
     if check_used and await session.get(RedeemedToken, claims.nonce_hash) is not None:
-        raise LinkRefused(LinkProblem.USED)
+        raise refused(LinkProblem.USED)
     return OpenLink(
         claims=claims,
         round_id=survey_round.id,
         round_key=survey_round.key,
         questionnaire=questionnaires[survey_round.questionnaire],
+        kiosk_id=batch.kiosk_id,
     )
 
 
-async def submit_response(session: AsyncSession, link: OpenLink, answers: Mapping[str, str]) -> None:
+async def submit_response(session: AsyncSession, link: OpenLink, answers: Mapping[str, str], *, today: dt.date) -> None:
     """Redeem the token and store the answers in one transaction, or store nothing at all.
 
     The token's hash goes in first, so that of two submits racing with one token the second fails on the
@@ -102,7 +114,8 @@ async def submit_response(session: AsyncSession, link: OpenLink, answers: Mappin
     problems = answer_problems(link.questionnaire, answers)
     if problems:
         if await session.get(RedeemedToken, link.claims.nonce_hash) is not None:
-            raise LinkRefused(LinkProblem.USED)  # "already answered" says more than what was wrong this time
+            # "already answered" says more than what was wrong this time
+            raise LinkRefused(LinkProblem.USED, kiosk_id=link.kiosk_id, area=link.claims.area)
         raise InvalidInput("; ".join(problems))
     claims = link.claims
     try:
@@ -116,10 +129,22 @@ async def submit_response(session: AsyncSession, link: OpenLink, answers: Mappin
             area=claims.area,
             answers=answers,
         )
+        await count_answer(session, claims.batch_id, today)
         await session.commit()
     except IntegrityError:
         await session.rollback()
-        raise LinkRefused(LinkProblem.USED) from None
+        raise LinkRefused(LinkProblem.USED, kiosk_id=link.kiosk_id, area=claims.area) from None
+
+
+async def count_answer(session: AsyncSession, batch_id: int, day: dt.date) -> None:
+    """One more answer for the batch today (svarsfrekvens per day); a count, never a row per answer."""
+    dialect = session.bind.dialect.name
+    upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = upsert(BatchDay).values(batch_id=batch_id, day=day, answered=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=[BatchDay.batch_id, BatchDay.day], set_={"answered": BatchDay.answered + 1}
+    )
+    await session.execute(statement)
 
 
 async def insert_response(

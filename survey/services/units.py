@@ -24,13 +24,15 @@ async def get_unit(session: AsyncSession, kommunkod: str, key: str) -> Unit:
     return unit
 
 
-async def create_unit(session: AsyncSession, *, kommunkod: str, key: str, name: str) -> Unit:
+async def create_unit(session: AsyncSession, *, kommunkod: str, key: str, name: str, area: str | None = None) -> Unit:
     await get_municipality(session, kommunkod)
     if not KEY_PATTERN.match(key):
         raise InvalidInput(f"unit key {key!r} must be lower-case ASCII letters, digits and _")
     if await session.scalar(select(Unit.id).where(Unit.kommunkod == kommunkod, Unit.key == key)) is not None:
         raise InvalidInput(f"municipality {kommunkod} has a unit {key!r} already")
-    unit = Unit(kommunkod=kommunkod, key=key, name=name.strip() or key)
+    if area is not None and not KEY_PATTERN.match(area):
+        raise InvalidInput(f"area {area!r} must be an area key such as ekonomiskt_bistand")
+    unit = Unit(kommunkod=kommunkod, key=key, name=name.strip() or key, area=area or None)
     session.add(unit)
     await session.flush()
     return unit

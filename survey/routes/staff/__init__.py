@@ -1,0 +1,49 @@
+"""The staff UI under /staff: one router, one guard, CSRF on every form (see base.py)."""
+
+from __future__ import annotations
+
+from litestar import Router
+from litestar.di import Provide
+
+from survey.auth import STAFF_PATH
+from survey.config import Settings
+from survey.routes.staff import account, free_text, handout, organisation, rounds
+from survey.routes.staff.base import STAFF_EXCEPTION_HANDLERS, csrf_middleware, current_staff, staff_guard
+
+HANDLERS = [
+    account.login_page,
+    account.login,
+    account.logout,
+    account.start,
+    organisation.units_page,
+    organisation.add_unit,
+    organisation.users_page,
+    organisation.add_user,
+    organisation.deactivate,
+    rounds.rounds_page,
+    rounds.add_round,
+    rounds.close,
+    rounds.round_page,
+    rounds.join,
+    rounds.national_page,
+    handout.add_batch,
+    handout.batch_cards,
+    handout.void,
+    handout.handed_out,
+    handout.add_kiosk,
+    handout.revoke,
+    free_text.free_text_page,
+    free_text.redact_text,
+]
+
+
+def staff_router(settings: Settings) -> Router:
+    return Router(
+        path=STAFF_PATH,
+        route_handlers=HANDLERS,
+        guards=[staff_guard],
+        dependencies={"staff": Provide(current_staff, sync_to_thread=False)},
+        middleware=[csrf_middleware(settings)],
+        exception_handlers=STAFF_EXCEPTION_HANDLERS,
+        include_in_schema=False,
+    )
