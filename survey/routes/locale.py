@@ -25,3 +25,16 @@ def language_cookie(code: str, token: str, settings: Settings) -> Cookie:
     return Cookie(
         key=LANG_COOKIE, value=code, path=f"/s/{token}", httponly=True, samesite="lax", secure=settings.secure_cookies
     )
+
+
+def cleared_language_cookie(token: str, settings: Settings) -> Cookie:
+    """Deletes the language of a link: a kiosk tablet keeps nothing that says what the last person chose."""
+    return Cookie(
+        key=LANG_COOKIE,
+        value="",
+        path=f"/s/{token}",
+        max_age=0,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+    )

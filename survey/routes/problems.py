@@ -6,7 +6,8 @@ from litestar import MediaType, Request, Response
 
 from survey.platform import Platform
 from survey.progress import cleared_cookie
-from survey.routes.locale import respondent_locale
+from survey.routes.kiosk_mode import KioskPage
+from survey.routes.locale import cleared_language_cookie, respondent_locale
 from survey.services.responses import LinkProblem
 
 
@@ -45,13 +46,22 @@ PROBLEMS: dict[LinkProblem | None, tuple[int, str, str]] = {
 """Status, heading and message per problem; None is answers that the questionnaire does not accept."""
 
 
-def link_problem_page(request: Request, problem: LinkProblem | None) -> Response[str]:
-    """The page for a link that cannot be answered; any answers in progress for it are deleted."""
+def link_problem_page(
+    request: Request, problem: LinkProblem | None, *, kiosk: KioskPage | None = None
+) -> Response[str]:
+    """The page for a link that cannot be answered; any answers in progress for it are deleted.
+
+    For a kiosk token the page also forgets the link's language and goes back to the kiosk's start screen.
+    """
     platform: Platform = request.app.state.platform
     locale = respondent_locale(request, platform, offered=list(platform.catalogs.languages))
     gettext = platform.catalogs.messages(locale).gettext
     status, heading, message = PROBLEMS[problem]
-    page = platform.pages.render("problem.html", locale=locale, heading=gettext(heading), message=gettext(message))
+    page = platform.pages.render(
+        "problem.html", locale=locale, heading=gettext(heading), message=gettext(message), kiosk=kiosk
+    )
     token = request.path_params.get("token")
     cookies = [cleared_cookie(token, secure=platform.settings.secure_cookies)] if token else []
+    if token and kiosk is not None:
+        cookies.append(cleared_language_cookie(token, platform.settings))
     return Response(content=page, media_type=MediaType.HTML, status_code=status, cookies=cookies)

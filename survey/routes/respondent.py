@@ -17,7 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from questionnaires import Question
 from survey.platform import Platform
 from survey.progress import COOKIE, answers_cookie, cleared_cookie, read_answers
-from survey.routes.locale import language_cookie, respondent_locale
+from survey.routes.kiosk_mode import refused_kiosk, survey_kiosk, thanks_kiosk
+from survey.routes.locale import cleared_language_cookie, language_cookie, respondent_locale
 from survey.routes.problems import link_problem_page
 from survey.services.errors import InvalidInput
 from survey.services.responses import LinkRefused, OpenLink, open_link, submit_response
@@ -61,6 +62,7 @@ async def welcome(
         token=token,
         languages=offered,
         total=len(link.questionnaire.questions),
+        kiosk=await survey_kiosk(platform, db_session, link, token),
     )
     return _html(page)
 
@@ -109,6 +111,7 @@ async def show_question(
         total=step.total,
         question=step.question,
         current=step.answers.get(step.question.key),
+        kiosk=await survey_kiosk(platform, db_session, step.link, token),
     )
     return _html(page)
 
@@ -158,7 +161,12 @@ async def review(
         option = question.scale.option(value) if (question.scale and value) else None
         items.append({"question": question, "option": option, "text": None if question.scale else value})
     page = platform.pages.render(
-        "review.html", locale=_locale_for(request, platform, link), q=link.questionnaire, token=token, items=items
+        "review.html",
+        locale=_locale_for(request, platform, link),
+        q=link.questionnaire,
+        token=token,
+        items=items,
+        kiosk=await survey_kiosk(platform, db_session, link, token),
     )
     return _html(page)
 
@@ -172,17 +180,32 @@ async def submit(
 ) -> Redirect:
     link = await _open(platform, db_session, token, check_used=False)
     answers = read_answers(platform.answers_signer, token, request.cookies.get(COOKIE))
-    await submit_response(db_session, link, answers)
-    return Redirect(
-        f"/s/{token}/thanks", status_code=303, cookies=[cleared_cookie(token, secure=platform.settings.secure_cookies)]
-    )
+    await submit_response(db_session, link, answers, today=swedish_today())
+    cookies = [cleared_cookie(token, secure=platform.settings.secure_cookies)]
+    if link.kiosk_id is None:
+        return Redirect(f"/s/{token}/thanks", status_code=303, cookies=cookies)
+    # A kiosk tablet keeps no cookie of this respondent: the language goes on in the URL of the thank-you page.
+    cookies.append(cleared_language_cookie(token, platform.settings))
+    locale = _locale_for(request, platform, link)
+    return Redirect(f"/s/{token}/thanks?lang={locale}", status_code=303, cookies=cookies)
 
 
-@get("/s/{token:str}/thanks", sync_to_thread=False)
-def thanks(request: Request, platform: NamedDependency[Platform]) -> Response[str]:
-    """Under the link's path so that it keeps the respondent's language; it shows nothing of the answers."""
-    locale = respondent_locale(request, platform, offered=list(platform.catalogs.languages))
-    return _html(platform.pages.render("thanks.html", locale=locale))
+@get("/s/{token:str}/thanks")
+async def thanks(
+    request: Request,
+    token: FromPath[str],
+    platform: NamedDependency[Platform],
+    db_session: NamedDependency[AsyncSession],
+    lang: FromQuery[str | None] = None,
+) -> Response[str]:
+    """Under the link's path so that it keeps the respondent's language; it shows nothing of the answers.
+
+    On a kiosk it sends the tablet back to the start screen after a few seconds.
+    """
+    offered = list(platform.catalogs.languages)
+    locale = lang if lang in offered else respondent_locale(request, platform, offered=offered)
+    kiosk = await thanks_kiosk(platform, db_session, token)
+    return _html(platform.pages.render("thanks.html", locale=locale, kiosk=kiosk))
 
 
 def _locale_for(request: Request, platform: Platform, link: OpenLink) -> str:
@@ -191,7 +214,8 @@ def _locale_for(request: Request, platform: Platform, link: OpenLink) -> str:
 
 
 def _refused(request: Request, refused: LinkRefused) -> Response[str]:
-    return link_problem_page(request, refused.problem)
+    platform: Platform = request.app.state.platform
+    return link_problem_page(request, refused.problem, kiosk=refused_kiosk(platform, refused.kiosk_id, refused.area))
 
 
 def _invalid(request: Request, _: InvalidInput) -> Response[str]:

@@ -1,0 +1,226 @@
+/* Kiosk mode of a shared tablet: nothing of one respondent may reach the next (DESIGN.md §4).
+ *
+ * Loaded only on kiosk pages (survey/routes/kiosk_mode.py), which say what to do in data- attributes on <body>;
+ * every text it shows is in the page, translated there. The pages work without it; it adds:
+ * - navigation that replaces the history entry (forms are posted with fetch, links followed with
+ *   location.replace), so Back never leads into an earlier respondent's survey;
+ * - on survey pages, an idle timer with a visible warning, then the hidden abandon form is posted (the server
+ *   burns the token and deletes its cookies) and the start screen is back;
+ * - on the thank-you page, the way back to the start after a few seconds;
+ * - on the start screen, Back that stays on the start screen, and empty web storage.
+ */
+(function () {
+  "use strict";
+
+  var body = document.body;
+  var role = body.getAttribute("data-kiosk");
+  var start = body.getAttribute("data-kiosk-start");
+  if (!role || !start) {
+    return;
+  }
+  var leaving = false;
+  var canPost = "fetch" in window && "URLSearchParams" in window && "FormData" in window;
+  var lastSubmitter = null; // for browsers without SubmitEvent.submitter ("Tillbaka" must stay "Tillbaka")
+
+  function replaceWith(url) {
+    leaving = true;
+    window.location.replace(url);
+  }
+
+  function forgetStorage() {
+    try {
+      window.sessionStorage.clear();
+      window.localStorage.clear();
+    } catch (ignored) {
+      // Storage may be switched off; then there is nothing in it either.
+    }
+  }
+
+  function submitNormally(form, submitter) {
+    if (submitter && submitter.name) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = submitter.name;
+      input.value = submitter.value;
+      form.appendChild(input);
+    }
+    HTMLFormElement.prototype.submit.call(form);
+  }
+
+  /* Post a form and show where the server redirects to, in place of the current history entry. */
+  function post(form, submitter) {
+    leaving = true;
+    if (!canPost) {
+      submitNormally(form, submitter);
+      return;
+    }
+    var data = new URLSearchParams(new FormData(form));
+    if (submitter && submitter.name) {
+      data.append(submitter.name, submitter.value);
+    }
+    window
+      .fetch(form.action, { method: "POST", body: data, credentials: "same-origin", redirect: "follow" })
+      .then(function (response) {
+        if (!response.redirected) {
+          throw new Error("not redirected");
+        }
+        window.location.replace(response.url);
+      })
+      .catch(function () {
+        submitNormally(form, submitter); // the server's own page (an error, or no network) as without script
+      });
+  }
+
+  document.addEventListener(
+    "click",
+    function (event) {
+      var button = event.target.closest ? event.target.closest("button[type=submit], input[type=submit]") : null;
+      if (button) {
+        lastSubmitter = button;
+      }
+    },
+    true
+  );
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!canPost || event.defaultPrevented || (form.getAttribute("method") || "").toLowerCase() !== "post") {
+      return;
+    }
+    event.preventDefault();
+    var submitter = event.submitter || (lastSubmitter && lastSubmitter.form === form ? lastSubmitter : null);
+    if (!leaving) {
+      post(form, submitter);
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
+      return;
+    }
+    var link = event.target.closest ? event.target.closest("a[href]") : null;
+    if (!link || link.target || link.origin !== window.location.origin) {
+      return;
+    }
+    if (link.hash && link.pathname === window.location.pathname && link.search === window.location.search) {
+      return; // "Hoppa till innehållet" and other links within the page
+    }
+    event.preventDefault();
+    if (!leaving) {
+      replaceWith(link.href);
+    }
+  });
+
+  // A page restored from the back/forward cache was not asked of the server: ask it (a used token says so).
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      window.location.reload();
+    }
+  });
+
+  function trapBack() {
+    var here = window.location.href;
+    window.history.pushState({ kiosk: "start" }, "", here);
+    window.addEventListener("popstate", function () {
+      window.history.pushState({ kiosk: "start" }, "", here);
+    });
+  }
+
+  function returnLater() {
+    var after = parseInt(body.getAttribute("data-kiosk-return-after"), 10);
+    if (after > 0) {
+      window.setTimeout(function () {
+        replaceWith(start);
+      }, after * 1000);
+    }
+  }
+
+  function watchIdle() {
+    var seconds = parseInt(body.getAttribute("data-kiosk-idle"), 10);
+    var form = document.querySelector("[data-kiosk-abandon]");
+    var warning = document.querySelector("[data-kiosk-warning]");
+    if (!(seconds > 0) || !form || !warning || !warning.querySelector("[data-kiosk-continue]")) {
+      return;
+    }
+    var count = warning.querySelector("[data-kiosk-count]");
+    var button = warning.querySelector("[data-kiosk-continue]");
+    var warnFor = Math.min(30, seconds / 3);
+    var last = Date.now();
+    var shown = false;
+    var focusBefore = null;
+
+    function setInert(inert) {
+      Array.prototype.forEach.call(body.children, function (element) {
+        if (element !== warning) {
+          element.inert = inert;
+        }
+      });
+    }
+
+    function show() {
+      shown = true;
+      focusBefore = document.activeElement;
+      warning.hidden = false;
+      setInert(true);
+      button.focus({ preventScroll: true });
+    }
+
+    function hide() {
+      shown = false;
+      warning.hidden = true;
+      setInert(false);
+      last = Date.now();
+      if (focusBefore && focusBefore.focus) {
+        focusBefore.focus({ preventScroll: true });
+      }
+    }
+
+    function activity() {
+      if (!shown) {
+        last = Date.now();
+      }
+    }
+
+    ["pointerdown", "keydown", "input", "touchstart", "scroll"].forEach(function (type) {
+      document.addEventListener(type, activity, { capture: true, passive: true });
+    });
+    // While the warning shows, only a tap on it (a complete click, so nothing underneath gets the tap) or a
+    // key on its button brings the page back.
+    warning.addEventListener("click", hide);
+    warning.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        hide();
+      }
+    });
+
+    var timer = window.setInterval(function () {
+      if (leaving) {
+        return;
+      }
+      var left = seconds - (Date.now() - last) / 1000;
+      if (left <= 0) {
+        window.clearInterval(timer);
+        post(form, null);
+      } else if (left <= warnFor) {
+        if (!shown) {
+          show();
+        }
+        if (count) {
+          count.textContent = String(Math.ceil(left));
+        }
+      }
+    }, 250);
+  }
+
+  if (role === "start") {
+    forgetStorage();
+    trapBack();
+  } else if (role === "choose") {
+    forgetStorage();
+  } else if (role === "survey") {
+    watchIdle();
+  } else if (role === "done") {
+    forgetStorage();
+    returnLater();
+  }
+})();
