@@ -65,6 +65,15 @@ class QuestionSection:
 
 
 @dataclass(frozen=True, slots=True)
+class FreeTextArea:
+    """An area's free-text answers for a report ("Övriga synpunkter"), already redacted and thresholded."""
+
+    area: str
+    question: str
+    texts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ReportData:
     locale: str
     title: str
@@ -92,3 +101,5 @@ class ReportData:
     trend: tuple[tuple[str, tuple[int | None, ...]], ...] = ()
     """Per question (its short label): IFO-totalt in each of `trend_rounds`; None where suppressed."""
     generated_on: dt.date = field(default_factory=dt.date.today)
+    free_texts: tuple[FreeTextArea, ...] = ()
+    """Free-text answers as the analyst redacted them, per area of at least `min_valid` respondents."""

@@ -47,9 +47,25 @@ def render(data: ReportData, translations: gettext.NullTranslations | None = Non
             sheet.append([_("Analys, kommentarer och åtgärder")])
             sheet.append([section.analysis])
         sheet.column_dimensions["A"].width = 48
+    if data.free_texts:
+        _free_texts(book.create_sheet(_("Övriga synpunkter")[:MAX_SHEET_NAME]), data, _)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _free_texts(sheet: Worksheet, data: ReportData, _: Gettext) -> None:
+    sheet.append([data.free_texts[0].question])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append([_("Område"), _("Svar")])
+    for group in data.free_texts:
+        for text in group.texts:
+            sheet.append([group.area])
+            cell = sheet.cell(sheet.max_row, 2)
+            cell.value = text
+            cell.data_type = "s"  # a respondent's "=HYPERLINK(…)" stays text, never a formula
+    sheet.column_dimensions["A"].width = 30
+    sheet.column_dimensions["B"].width = 100
 
 
 def _summary(sheet: Worksheet, data: ReportData, _: Gettext) -> None:

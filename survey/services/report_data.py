@@ -12,10 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from analysis import TOTAL
 from questionnaires import QuestionKind, Questionnaire, Role
-from reports.data import AreaRow, Figure, QuestionSection, ReportData, Target
+from reports.data import AreaRow, Figure, FreeTextArea, QuestionSection, ReportData, Target
 from reports.formats import FORMATS
 from survey.i18n import Catalogs
 from survey.models import Response, TokenBatch
+from survey.services.free_text import report_texts
 from survey.services.report_texts import analysis_texts, targets
 from survey.services.results import Rikssnitt, municipality_results, total_history
 from survey.services.rounds import get_round
@@ -132,7 +133,27 @@ async def build_report_data(
         unit=unit.name if unit else None,
         trend_rounds=tuple(trend_rounds) if unit is None else (),
         trend=tuple((shorts.get(q, q), tuple(values)) for q, values in history.items()) if unit is None else (),
+        free_texts=await _free_texts(session, questionnaire, survey_round, kommunkod, area_names, qt)
+        if unit is None
+        else (),
     )
+
+
+async def _free_texts(
+    session: AsyncSession,
+    questionnaire: Questionnaire,
+    survey_round: Any,
+    kommunkod: str,
+    area_names: Mapping[str, str],
+    qt: Any,
+) -> tuple[FreeTextArea, ...]:
+    """Municipality reports only: a unit's areas are smaller groups than the threshold is set for."""
+    question = next((q for q in questionnaire.questions if q.kind is QuestionKind.TEXT), None)
+    if question is None:
+        return ()
+    printed = await report_texts(session, questionnaire, survey_round, kommunkod)
+    heading = qt(f"{questionnaire.key}:{question.key}", question.text)
+    return tuple(FreeTextArea(area_names[area], heading, texts) for area, texts in printed.items())
 
 
 async def _count(session: AsyncSession, query: Any, round_id: int, kommunkod: str, unit: Any) -> int:
@@ -143,8 +164,8 @@ async def _count(session: AsyncSession, query: Any, round_id: int, kommunkod: st
 
 
 async def _offered(session: AsyncSession, round_id: int, kommunkod: str, unit_id: int | None) -> int | None:
-    """Survey links handed out (batches not voided); None when none were minted (paper only)."""
-    query = select(func.sum(TokenBatch.size)).where(
+    """Survey links handed out (as staff counted them; batches not voided); None when none were minted (paper)."""
+    query = select(func.sum(TokenBatch.handed_out)).where(
         TokenBatch.round_id == round_id, TokenBatch.kommunkod == kommunkod, TokenBatch.voided.is_(False)
     )
     if unit_id is not None:

@@ -38,8 +38,16 @@ def test_questionnaires_check_fails_and_lists_the_problems_of_a_broken_file(caps
     assert "areas: at least one area" in out
 
 
-def test_show_ifo_json_lists_seven_questions_five_areas_with_codes_and_roles(capsys):
+def test_show_without_version_shows_the_latest_ifo_with_its_free_text_question(capsys):
     code, out, _ = run(capsys, "questionnaires", "show", "ifo", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["version"] == 2
+    assert data["questions"][-1]["key"] == "ovrigt" and data["questions"][-1]["kind"] == "text"
+
+
+def test_show_ifo_json_lists_seven_questions_five_areas_with_codes_and_roles(capsys):
+    code, out, _ = run(capsys, "questionnaires", "show", "ifo", "--version", "1", "--json")
     assert code == 0
     data = json.loads(out)
     assert len(data["questions"]) == 7
@@ -58,7 +66,7 @@ def test_rounds_and_tokens_from_the_command_line(capsys, cli_env):
     code, out, _ = run(
         capsys, "rounds", "create", "ifo-2017", "--questionnaire", "ifo", "--period", "2017-09-01:2017-10-31"
     )
-    assert (code, out.strip()) == (0, "created round ifo-2017 (ifo@1, 2017-09-01 – 2017-10-31)")
+    assert (code, out.strip()) == (0, "created round ifo-2017 (ifo@2, 2017-09-01 – 2017-10-31)")
     assert (
         run(capsys, "rounds", "create", "ifo-2017", "--questionnaire", "ifo", "--period", "2017-09-01:2017-10-31")[0]
         == 1
@@ -86,7 +94,7 @@ def test_rounds_and_tokens_from_the_command_line(capsys, cli_env):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--area", "barn"], "'barn' is not an area of ifo@1"),
+        (["--area", "barn"], "'barn' is not an area of ifo@2"),
         (["--area", "missbruk", "--municipality", "9999"], "no municipality with kommunkod '9999'"),
         (["--area", "missbruk", "--unit", "nope"], "has no unit 'nope'"),
         (["--area", "missbruk", "--count", "0"], "count must be from 1 to 10000"),
