@@ -17,6 +17,8 @@ from tests.factories import open_round, tokens
 RESPONSE_COLUMNS = {"id", "round_id", "kommunkod", "unit_id", "area"}
 ANSWER_COLUMNS = {"response_id", "question", "option", "text"}
 REDEEMED_COLUMNS = {"nonce_hash", "batch_id"}
+REDACTION_COLUMNS = {"response_id", "question", "text"}
+BATCH_DAY_COLUMNS = {"batch_id", "day", "answered"}
 
 
 async def _columns(session: AsyncSession, table: str) -> dict[str, object]:
@@ -27,7 +29,12 @@ async def _columns(session: AsyncSession, table: str) -> dict[str, object]:
 
 @pytest.mark.parametrize(
     ("table", "allowed"),
-    [("responses", RESPONSE_COLUMNS), ("answers", ANSWER_COLUMNS), ("redeemed_tokens", REDEEMED_COLUMNS)],
+    [
+        ("responses", RESPONSE_COLUMNS),
+        ("answers", ANSWER_COLUMNS),
+        ("redeemed_tokens", REDEEMED_COLUMNS),
+        ("text_redactions", REDACTION_COLUMNS),
+    ],
 )
 async def test_anonymous_tables_have_exactly_the_listed_columns(session: AsyncSession, table: str, allowed: set[str]):
     columns = await _columns(session, table)
@@ -147,3 +154,14 @@ def _common_prefix(a: str, b: str) -> str:
             break
         prefix += x
     return prefix
+
+
+async def test_answers_per_day_are_counts_per_batch_never_beside_an_answer(session: AsyncSession) -> None:
+    """`batch_days` is the one table with a date near answers: a count per batch and day, nothing else, and
+    neither it nor anything it references reaches a response."""
+    assert set(await _columns(session, "batch_days")) == BATCH_DAY_COLUMNS
+    connection = await session.connection()
+    keys = await connection.run_sync(lambda sync: inspect(sync).get_foreign_keys("batch_days"))
+    assert [key["referred_table"] for key in keys] == ["token_batches"]
+    batch_keys = await connection.run_sync(lambda sync: inspect(sync).get_foreign_keys("token_batches"))
+    assert "responses" not in {key["referred_table"] for key in batch_keys}
