@@ -228,16 +228,18 @@ def survey_url(settings: Settings, token: str) -> str:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from survey.demo import load_demo, load_demo_users
+    from survey.demo import load_demo, load_demo_kiosk, load_demo_users
     from survey.migrate import upgrade
 
     settings = settings_from_env()
     upgrade(settings.database_url)
     links = with_session(settings, lambda session: load_demo(session, settings))
     logins = with_session(settings, load_demo_users)
+    kiosk = with_session(settings, lambda session: load_demo_kiosk(session, settings))
     print("\nBrukarenkät demo: survey links (each can be answered once)\n")
     for area, url in links:
         print(f"  {area:<20} {url}")
+    print(f"\nKiosk (open on a tablet; a fresh link for every respondent):\n  {kiosk}")
     print(f"\nStaff logins at {settings.base_url.rstrip('/')}/staff/ (demo only)\n")
     for email, password, role in logins:
         print(f"  {role:<11} {email:<38} {password}")

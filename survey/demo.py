@@ -10,13 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from questionnaires import load_shipped
 from survey.auth import Passwords, Role
 from survey.config import Settings
-from survey.models import SurveyRound, Unit, User
+from survey.models import Kiosk, SurveyRound, Unit, User
 from survey.services.batches import issue_tokens
+from survey.services.kiosks import create_kiosk
 from survey.services.participation import join_round, units_of
 from survey.services.rounds import create_round, swedish_today
 from survey.services.units import create_unit
 from survey.services.users import create_user
-from survey.tokens import TokenMinter
+from survey.tokens import KIOSK_LINK, Signer, TokenMinter
 
 DEMO_MUNICIPALITY = "2085"
 DEMO_ROUND = "ifo-demo"
@@ -64,6 +65,28 @@ async def load_demo(session: AsyncSession, settings: Settings) -> list[tuple[str
         )
         links.append((area.key, f"{settings.base_url.rstrip('/')}/s/{issued.tokens[0]}"))
     return links
+
+
+async def load_demo_kiosk(session: AsyncSession, settings: Settings) -> str:
+    """The demo's tablet link (a kiosk for Ekonomiskt bistånd), created if missing."""
+    demo_round = await session.scalar(select(SurveyRound).where(SurveyRound.key == DEMO_ROUND))
+    unit = await session.scalar(
+        select(Unit).where(Unit.kommunkod == DEMO_MUNICIPALITY, Unit.key == "ekonomiskt_bistand")
+    )
+    assert demo_round is not None and unit is not None
+    kiosk = await session.scalar(select(Kiosk).where(Kiosk.round_id == demo_round.id, Kiosk.unit_id == unit.id))
+    if kiosk is None:
+        kiosk = await create_kiosk(
+            session,
+            round_key=DEMO_ROUND,
+            kommunkod=DEMO_MUNICIPALITY,
+            unit_id=unit.id,
+            name="Väntrummet",
+            idle_seconds=120,
+            today=swedish_today(),
+        )
+    signed = Signer(settings.secret_key, KIOSK_LINK).sign(kiosk.id)
+    return f"{settings.base_url.rstrip('/')}/kiosk/{signed}"
 
 
 DEMO_PASSWORD = "demo-brukarenkat"  # noqa: S105 - printed by `make demo` for a local demo database only

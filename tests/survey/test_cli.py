@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import json
 
 import pytest
 
 from survey.cli import main
+from survey.platform import Platform
+from survey.services.users import authenticate
 from tests.conftest import SECRET
 
 
@@ -130,3 +134,41 @@ def test_demo_loads_and_prints_one_link_per_area(capsys, cli_env):
         "ensamkommande",
     ]
     assert run(capsys, "demo", "--no-serve")[0] == 0, "demo can be loaded again"
+
+
+def test_the_first_admin_is_created_on_the_command_line_and_can_sign_in(capsys, cli_env, settings):
+    code, out, _ = run(
+        capsys, "users", "create", "--email", "Anna@Ludvika.se", "--role", "admin", "--municipality", "2085"
+    )
+    assert code == 0
+    password = out.split("password: ")[1].split()[0]
+    assert len(password) >= 12
+    assert _sign_in(settings, "anna@ludvika.se", password) == ("admin", "2085")
+    code, _, err = run(capsys, "users", "create", "--email", "bo@ludvika.se", "--role", "analyst")
+    assert code == 1 and "belongs to a municipality" in err
+    code, _, err = run(
+        capsys, "users", "create", "--email", "eva@ludvika.se", "--role", "unit_staff", "--municipality", "2085",
+        "--unit", "saknas",
+    )  # fmt: skip
+    assert code == 1 and "has no unit saknas" in err
+    code, _, err = run(
+        capsys, "users", "create", "--email", "anna@ludvika.se", "--role", "admin", "--municipality", "2085"
+    )
+    assert code == 1 and "exists already" in err
+
+
+def _sign_in(settings, email: str, password: str) -> tuple[str, str | None]:  # type: ignore[no-untyped-def]
+    """Sign in through the service, on an event loop of its own (the CLI under test runs its own, too)."""
+
+    async def attempt() -> tuple[str, str | None]:
+        platform = Platform.build(settings)
+        try:
+            async with platform.sessions() as session:
+                user = await authenticate(
+                    session, platform.passwords, email=email, password=password, now=dt.datetime.now(dt.UTC)
+                )
+                return user.role, user.kommunkod
+        finally:
+            await platform.engine.dispose()
+
+    return asyncio.run(attempt())
