@@ -38,6 +38,9 @@ class Permission(StrEnum):
     TOKENS_HAND_OUT = "tokens.hand_out"
     COUNTS_VIEW = "counts.view"
     FREE_TEXT = "free_text"
+    RESULTS_VIEW = "results.view"
+    ANALYSIS_WRITE = "analysis.write"
+    PAPER_IMPORT = "paper.import"
     NATIONAL_VIEW = "national.view"
 
 
@@ -53,9 +56,19 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.USERS_MANAGE,
             Permission.TOKENS_HAND_OUT,
             Permission.COUNTS_VIEW,
+            Permission.PAPER_IMPORT,
         }
     ),
-    Role.ANALYST: frozenset({Permission.ROUNDS_VIEW, Permission.COUNTS_VIEW, Permission.FREE_TEXT}),
+    Role.ANALYST: frozenset(
+        {
+            Permission.ROUNDS_VIEW,
+            Permission.COUNTS_VIEW,
+            Permission.FREE_TEXT,
+            Permission.RESULTS_VIEW,
+            Permission.ANALYSIS_WRITE,
+            Permission.PAPER_IMPORT,
+        }
+    ),
     Role.UNIT_STAFF: frozenset({Permission.ROUNDS_VIEW, Permission.TOKENS_HAND_OUT, Permission.COUNTS_VIEW}),
 }
 

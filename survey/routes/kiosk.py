@@ -12,6 +12,7 @@ from litestar import MediaType, Request, Response, Router, get, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.response import Redirect
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -146,7 +147,12 @@ async def kiosk_start(
     return _html(page, cookies=cookies)
 
 
-@post("/kiosk/{link:str}/start")
+KIOSK_STARTS = RateLimitConfig(rate_limit=("minute", 30), set_rate_limit_headers=False, store="kiosk_starts")
+"""A kiosk link works like a key until revoked; one tablet starts a survey every few minutes, so a machine
+starting dozens a minute is minting tokens, not handing the tablet over (per address, in memory per worker)."""
+
+
+@post("/kiosk/{link:str}/start", middleware=[KIOSK_STARTS.middleware])
 async def kiosk_begin(
     link: FromPath[str],
     data: URLEncodedBody[dict[str, str]],

@@ -60,9 +60,17 @@ class PaperAnswers:
 
 
 async def import_responses(
-    session: AsyncSession, questionnaires: dict[str, Questionnaire], *, round_key: str, text: str
+    session: AsyncSession,
+    questionnaires: dict[str, Questionnaire],
+    *,
+    round_key: str,
+    text: str,
+    only_municipality: str | None = None,
 ) -> int:
-    """Store one response per row of a paper-form file; returns how many. All rows or none."""
+    """Store one response per row of a paper-form file; returns how many. All rows or none.
+
+    `only_municipality`: a municipality's staff import their own forms only; another kommunkod is a problem.
+    """
     survey_round = await get_round(session, round_key)
     questionnaire = questionnaires[survey_round.questionnaire]
     header, rows = read_table(text)
@@ -75,6 +83,8 @@ async def import_responses(
     parsed: list[PaperAnswers] = []
     for line, row in rows:
         found, row_problems = _paper_row(row, questionnaire, municipalities, units)
+        if only_municipality and found is not None and found.kommunkod != only_municipality:
+            row_problems.append(f"municipality {found.kommunkod} is not yours ({only_municipality})")
         problems += [f"line {line}: {p}" for p in row_problems]
         if found is not None:
             parsed.append(found)

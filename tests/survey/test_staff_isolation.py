@@ -78,6 +78,7 @@ class Foreign:
             "kiosk_id": str(self.kiosk_id),
             "user_id": str(self.user_id),
             "round_key": "ifo-2026",
+            "format_key": "html",  # the format that prints free text
         }
 
 

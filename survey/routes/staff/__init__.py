@@ -7,7 +7,7 @@ from litestar.di import Provide
 
 from survey.auth import STAFF_PATH
 from survey.config import Settings
-from survey.routes.staff import account, free_text, handout, organisation, rounds
+from survey.routes.staff import account, free_text, handout, organisation, reporting, rounds
 from survey.routes.staff.base import STAFF_EXCEPTION_HANDLERS, csrf_middleware, current_staff, staff_guard
 
 HANDLERS = [
@@ -34,6 +34,12 @@ HANDLERS = [
     handout.revoke,
     free_text.free_text_page,
     free_text.redact_text,
+    reporting.report_page,
+    reporting.report_file,
+    reporting.analysis_page,
+    reporting.save_analysis,
+    reporting.import_paper,
+    reporting.import_national,
 ]
 
 

@@ -19,7 +19,7 @@ from survey.routes.staff.base import staff_page
 from survey.services.rounds import list_rounds
 from survey.services.users import LoginRefused, authenticate
 
-LOGIN_RATE = RateLimitConfig(rate_limit=("minute", 20), set_rate_limit_headers=False)
+LOGIN_RATE = RateLimitConfig(rate_limit=("minute", 20), set_rate_limit_headers=False, store="staff_logins")
 """Per client address, on top of the per-account lock in services/users.py: stops one machine trying many
 accounts. In memory per worker, which is enough for that; the account lock is in the database."""
 
