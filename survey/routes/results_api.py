@@ -12,7 +12,7 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.params import FromQuery
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from reports.formats import FORMATS
+from reports.formats import FORMATS, Format
 from survey.platform import Platform
 from survey.services.report_data import build_report_data
 from survey.services.results import municipality_results
@@ -77,11 +77,29 @@ async def report(
     chosen = FORMATS.get(format)
     if chosen is None or locale not in platform.catalogs.languages:
         raise ValidationException(f"format must be one of {', '.join(FORMATS)} and locale one of the enabled languages")
+    return await report_response(
+        platform, db_session, chosen, round_key=round, kommunkod=municipality, locale=locale, unit=unit, compare=compare
+    )
+
+
+async def report_response(
+    platform: Platform,
+    session: AsyncSession,
+    chosen: Format,
+    *,
+    round_key: str,
+    kommunkod: str,
+    locale: str,
+    unit: str | None,
+    compare: str | None,
+) -> Response[bytes]:
+    """A municipality's report in one format, HTML shown in the browser and every other format a download; for
+    the API and the staff UI alike, each of which has decided first who may read it."""
     data = await build_report_data(
-        db_session,
+        session,
         platform.questionnaires,
-        round_key=round,
-        kommunkod=municipality,
+        round_key=round_key,
+        kommunkod=kommunkod,
         unit_key=unit,
         compare=compare,
         locale=locale,
@@ -89,7 +107,7 @@ async def report(
         questionnaire_texts=platform.catalogs.questionnaire_gettext(locale),
     )
     content = await anyio.to_thread.run_sync(chosen.render, data, platform.catalogs.messages(locale))
-    filename = f"{round}-{municipality}{chosen.suffix}"
+    filename = f"{round_key}-{kommunkod}{'-' + unit if unit else ''}{chosen.suffix}"
     disposition = "inline" if chosen.key == "html" else f'attachment; filename="{filename}"'
     headers = {"content-disposition": disposition, "content-security-policy": REPORT_POLICY}
     return Response(content, media_type=chosen.media_type, headers=headers)

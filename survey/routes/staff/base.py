@@ -73,6 +73,13 @@ def current_staff(request: Request[Any, Any, Any]) -> StaffMember:
     return request.state.staff
 
 
+def own_municipality(staff: StaffMember) -> str:
+    """The member's kommunkod, for pages of one municipality; a national coordinator has none, so 404."""
+    if staff.kommunkod is None:
+        raise NotFound("a page of one municipality: national coordinators see the national overview")
+    return staff.kommunkod
+
+
 def csrf_token(request: Request[Any, Any, Any]) -> str:
     return ScopeState.from_scope(request.scope).csrf_token or ""
 

@@ -13,16 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from analysis import MIN_VALID
 from survey.auth import Permission, StaffMember
 from survey.platform import Platform
-from survey.routes.staff.base import see_other, staff_page
-from survey.services.errors import NotFound
+from survey.routes.staff.base import own_municipality, see_other, staff_page
 from survey.services.free_text import free_texts, redact
 from survey.services.rounds import get_round
-
-
-def _municipality(staff: StaffMember) -> str:
-    if staff.kommunkod is None:
-        raise NotFound("free text belongs to a municipality")
-    return staff.kommunkod
 
 
 @get("/rounds/{round_key:str}/free-text", opt={"permission": Permission.FREE_TEXT})
@@ -35,7 +28,7 @@ async def free_text_page(
 ) -> Response:
     survey_round = await get_round(db_session, round_key)
     questionnaire = platform.questionnaires[survey_round.questionnaire]
-    groups = await free_texts(db_session, questionnaire, survey_round, _municipality(staff))
+    groups = await free_texts(db_session, questionnaire, survey_round, own_municipality(staff))
     return staff_page(
         request, "free_text.html", round=survey_round, q=questionnaire, groups=groups, min_valid=MIN_VALID
     )
@@ -56,7 +49,7 @@ async def redact_text(
         db_session,
         platform.questionnaires[survey_round.questionnaire],
         survey_round,
-        kommunkod=_municipality(staff),
+        kommunkod=own_municipality(staff),
         response_id=data.get("response", ""),
         question=data.get("question", ""),
         text=text,

@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from questionnaires import Questionnaire
 from survey.auth import ROLE_NAMES, Permission, Role, StaffMember
 from survey.platform import Platform
-from survey.routes.staff.base import see_other, staff_page
-from survey.services.errors import InvalidInput, NotFound
+from survey.routes.staff.base import own_municipality, see_other, staff_page
+from survey.services.errors import InvalidInput
 from survey.services.participation import units_of
 from survey.services.units import create_unit
 from survey.services.users import create_user, deactivate_user, users_of
@@ -29,12 +29,6 @@ def _areas(platform: Platform) -> list[tuple[str, Questionnaire]]:
     return sorted(seen.items())
 
 
-def _own_municipality(staff: StaffMember) -> str:
-    if staff.kommunkod is None:
-        raise NotFound("a national coordinator has no units of their own")
-    return staff.kommunkod
-
-
 @get("/units", opt={"permission": Permission.UNITS_MANAGE})
 async def units_page(
     request: Request[Any, Any, Any],
@@ -42,7 +36,7 @@ async def units_page(
     platform: NamedDependency[Platform],
     db_session: NamedDependency[AsyncSession],
 ) -> Response:
-    units = await units_of(db_session, _own_municipality(staff))
+    units = await units_of(db_session, own_municipality(staff))
     return staff_page(request, "units.html", units=units, areas=_areas(platform))
 
 
@@ -55,7 +49,7 @@ async def add_unit(
         raise InvalidInput("Ge enheten ett namn.")
     await create_unit(
         db_session,
-        kommunkod=_own_municipality(staff),
+        kommunkod=own_municipality(staff),
         key=_unit_key(data.get("key") or name),
         name=name,
         area=data.get("area") or None,

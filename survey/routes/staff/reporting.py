@@ -4,9 +4,9 @@ targets and import commands do, for the signed-in member's own municipality only
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-import anyio
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
@@ -16,24 +16,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from reports.formats import FORMATS
 from survey.auth import Permission, StaffMember
 from survey.platform import Platform
-from survey.routes.results_api import REPORT_POLICY
-from survey.routes.staff.base import STAFF_LOCALE, see_other, staff_page
+from survey.routes.results_api import report_response
+from survey.routes.staff.base import STAFF_LOCALE, own_municipality, see_other, staff_page
 from survey.services.errors import InvalidInput, NotFound
 from survey.services.imports import ImportRejected, import_responses, import_rikssnitt
 from survey.services.participation import units_of
-from survey.services.report_data import build_report_data
 from survey.services.report_texts import analysis_texts, set_analysis_text, set_target, targets
 from survey.services.rounds import get_round, list_rounds
 
 UPLOAD_BYTES = 4 * 1024 * 1024
 """A paper-form file of a large municipality's round (tens of thousands of rows) fits; the app's own limit
 (64 KB, a survey's answers many times over) is raised for these two forms only."""
-
-
-def _municipality(staff: StaffMember) -> str:
-    if staff.kommunkod is None:
-        raise NotFound("a municipality's report: national coordinators see the national overview")
-    return staff.kommunkod
 
 
 @get("/rounds/{round_key:str}/report", opt={"permission": Permission.RESULTS_VIEW})
@@ -56,7 +49,7 @@ async def report_page(
         round=survey_round,
         formats=[(f.key, f.suffix) for f in FORMATS.values()],
         earlier=earlier[::-1],
-        units=await units_of(db_session, _municipality(staff)),
+        units=await units_of(db_session, own_municipality(staff)),
     )
 
 
@@ -74,25 +67,15 @@ async def report_file(
     chosen = FORMATS.get(format_key)
     if chosen is None:
         raise NotFound(f"no report format {format_key!r}")
-    kommunkod = _municipality(staff)
-    data = await build_report_data(
+    return await report_response(
+        platform,
         db_session,
-        platform.questionnaires,
+        chosen,
         round_key=round_key,
-        kommunkod=kommunkod,
-        unit_key=unit or None,
-        compare=compare or None,
+        kommunkod=own_municipality(staff),
         locale=STAFF_LOCALE,
-        messages=platform.catalogs.messages(STAFF_LOCALE),
-        questionnaire_texts=platform.catalogs.questionnaire_gettext(STAFF_LOCALE),
-    )
-    content = await anyio.to_thread.run_sync(chosen.render, data, platform.catalogs.messages(STAFF_LOCALE))
-    name = f"{round_key}-{kommunkod}{'-' + unit if unit else ''}{chosen.suffix}"
-    disposition = "inline" if chosen.key == "html" else f'attachment; filename="{name}"'
-    return Response(
-        content,
-        media_type=chosen.media_type,
-        headers={"content-disposition": disposition, "content-security-policy": REPORT_POLICY},
+        unit=unit or None,
+        compare=compare or None,
     )
 
 
@@ -106,7 +89,7 @@ async def analysis_page(
 ) -> Response:
     survey_round = await get_round(db_session, round_key)
     questionnaire = platform.questionnaires[survey_round.questionnaire]
-    kommunkod = _municipality(staff)
+    kommunkod = own_municipality(staff)
     return staff_page(
         request,
         "analysis.html",
@@ -131,7 +114,7 @@ async def save_analysis(
     form = await request.form()
     survey_round = await get_round(db_session, round_key)
     questionnaire = platform.questionnaires[survey_round.questionnaire]
-    kommunkod = _municipality(staff)
+    kommunkod = own_municipality(staff)
     for question in questionnaire.questions:
         if question.kind.value != "rating":
             continue
@@ -166,6 +149,23 @@ async def _uploaded_text(request: Request[Any, Any, Any]) -> str:
         raise InvalidInput("Filen måste vara en CSV-fil i UTF-8 (spara som ”CSV UTF-8” i Excel).") from None
 
 
+async def _import(
+    request: Request[Any, Any, Any],
+    db_session: AsyncSession,
+    round_key: str,
+    run: Callable[[str], Awaitable[int]],
+) -> Response:
+    """Run an import of the uploaded CSV: every row stored and committed, or none and every problem listed."""
+    text = await _uploaded_text(request)
+    try:
+        count = await run(text)
+    except ImportRejected as rejected:
+        await db_session.rollback()
+        return staff_page(request, "import_result.html", status_code=400, count=0, problems=rejected.problems)
+    await db_session.commit()
+    return staff_page(request, "import_result.html", count=count, problems=[], round_key=round_key)
+
+
 @post(
     "/rounds/{round_key:str}/paper",
     opt={"permission": Permission.PAPER_IMPORT},
@@ -179,20 +179,14 @@ async def import_paper(
     db_session: NamedDependency[AsyncSession],
 ) -> Response:
     """Answers typed in from paper forms: all rows or none, every problem listed with its line."""
-    text = await _uploaded_text(request)
-    try:
-        count = await import_responses(
-            db_session,
-            platform.questionnaires,
-            round_key=round_key,
-            text=text,
-            only_municipality=_municipality(staff),
+    kommunkod = own_municipality(staff)
+
+    async def run(text: str) -> int:
+        return await import_responses(
+            db_session, platform.questionnaires, round_key=round_key, text=text, only_municipality=kommunkod
         )
-    except ImportRejected as rejected:
-        await db_session.rollback()
-        return staff_page(request, "import_result.html", status_code=400, count=0, problems=rejected.problems)
-    await db_session.commit()
-    return staff_page(request, "import_result.html", count=count, problems=[], round_key=round_key)
+
+    return await _import(request, db_session, round_key, run)
 
 
 @post(
@@ -207,11 +201,8 @@ async def import_national(
     db_session: NamedDependency[AsyncSession],
 ) -> Response:
     """Published national shares for a round (national coordinators): they replace the computed rikssnitt."""
-    text = await _uploaded_text(request)
-    try:
-        count = await import_rikssnitt(db_session, platform.questionnaires, round_key=round_key, text=text)
-    except ImportRejected as rejected:
-        await db_session.rollback()
-        return staff_page(request, "import_result.html", status_code=400, count=0, problems=rejected.problems)
-    await db_session.commit()
-    return staff_page(request, "import_result.html", count=count, problems=[], round_key=round_key)
+
+    async def run(text: str) -> int:
+        return await import_rikssnitt(db_session, platform.questionnaires, round_key=round_key, text=text)
+
+    return await _import(request, db_session, round_key, run)

@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from survey.auth import Permission, StaffMember
 from survey.platform import Platform
-from survey.routes.staff.base import see_other, staff_page
+from survey.routes.staff.base import own_municipality, see_other, staff_page
 from survey.services.counts import national_counts, svarsfrekvens
-from survey.services.errors import InvalidInput, NotFound
+from survey.services.errors import InvalidInput
 from survey.services.kiosks import kiosks_of
 from survey.services.participation import has_joined, join_round, joined_unit_ids, units_of
 from survey.services.rounds import close_round, create_round, get_round, list_rounds, parse_period, swedish_today
@@ -51,12 +51,6 @@ async def close(round_key: FromPath[str], db_session: NamedDependency[AsyncSessi
     return see_other("/staff/rounds")
 
 
-def _municipality(staff: StaffMember) -> str:
-    if staff.kommunkod is None:
-        raise NotFound("rounds of a municipality: a national coordinator sees the national overview")
-    return staff.kommunkod
-
-
 @get("/rounds/{round_key:str}", opt={"permission": Permission.COUNTS_VIEW})
 async def round_page(
     request: Request[Any, Any, Any],
@@ -66,7 +60,7 @@ async def round_page(
     db_session: NamedDependency[AsyncSession],
 ) -> Response:
     """The municipality's round: which units take part, batches and kiosks, svarsfrekvens."""
-    kommunkod = _municipality(staff)
+    kommunkod = own_municipality(staff)
     survey_round = await get_round(db_session, round_key)
     units = [u for u in await units_of(db_session, kommunkod) if staff.sees_unit(kommunkod, u.id)]
     joined = await joined_unit_ids(db_session, survey_round.id, kommunkod)
@@ -102,7 +96,7 @@ async def join(
     form = await request.form()
     unit_ids = [int(value) for value in form.getall("units", []) if str(value).isdigit()]
     survey_round = await get_round(db_session, round_key)
-    await join_round(db_session, survey_round, kommunkod=_municipality(staff), unit_ids=unit_ids)
+    await join_round(db_session, survey_round, kommunkod=own_municipality(staff), unit_ids=unit_ids)
     await db_session.commit()
     return see_other(f"/staff/rounds/{round_key}")
 
