@@ -133,6 +133,14 @@ async def staff_member(session: AsyncSession, user_id: int, epoch: int) -> Staff
     )
 
 
+async def end_sessions(session: AsyncSession, user_id: int, epoch: int) -> None:
+    """Sign the user out everywhere (logging out): every session cookie signed so far stops working."""
+    user = await session.get(User, user_id)
+    if user is not None and user.session_epoch == epoch:
+        user.session_epoch += 1
+        await session.commit()
+
+
 async def users_of(session: AsyncSession, kommunkod: str | None) -> list[User]:
     """A municipality's users, or (None) the national coordinators and every municipality's admins."""
     query = select(User).order_by(User.kommunkod, User.email)

@@ -95,8 +95,9 @@ def assert_swedish_ltr(page: Page) -> None:
 
 def assert_no_horizontal_overflow(page: Page) -> None:
     settle(page)
-    scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert scroll_width <= inner_width, f"{page.url} scrolls sideways: {scroll_width} px wide in {inner_width} px"
+    # clientWidth, not innerWidth: a mobile browser zooms out of a too-wide page, and innerWidth grows with it.
+    scroll_width, width = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert scroll_width <= width, f"{page.url} scrolls sideways: {scroll_width} px wide in {width} px"
 
 
 def assert_touch_targets(page: Page, selector: str) -> None:

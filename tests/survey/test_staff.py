@@ -89,6 +89,16 @@ async def test_a_session_ends_when_the_account_is_closed(client, platform, sessi
     assert (await sign_in(client, "bo@ludvika.se")).status_code == 401
 
 
+async def test_logging_out_ends_the_session_even_for_a_copied_cookie(client, platform, session) -> None:
+    await add_user(platform, session, "anna@ludvika.se", "admin")
+    await sign_in(client, "anna@ludvika.se")
+    copied = client.cookies[SESSION_COOKIE]
+    out = await post_form(client, "/staff/logout")
+    assert out.status_code == 303 and out.headers["location"] == "/staff/login"
+    client.cookies.set(SESSION_COOKIE, copied, path="/staff")
+    assert (await client.get("/staff/rounds")).status_code == 303
+
+
 async def test_an_admin_creates_unit_staff_tied_to_a_unit(client, platform, session) -> None:
     unit = await add_unit(session)
     await add_user(platform, session, "anna@ludvika.se", "admin")

@@ -17,7 +17,7 @@ from survey.auth import SESSION_COOKIE, SESSION_SECONDS, STAFF_PATH, Permission,
 from survey.platform import Platform
 from survey.routes.staff.base import staff_page
 from survey.services.rounds import list_rounds
-from survey.services.users import LoginRefused, authenticate
+from survey.services.users import LoginRefused, authenticate, end_sessions
 
 LOGIN_RATE = RateLimitConfig(rate_limit=("minute", 20), set_rate_limit_headers=False, store="staff_logins")
 """Per client address, on top of the per-account lock in services/users.py: stops one machine trying many
@@ -79,7 +79,13 @@ async def login(
 
 
 @post("/logout", opt={"public": True})
-async def logout(platform: NamedDependency[Platform]) -> Redirect:
+async def logout(
+    request: Request[Any, Any, Any], platform: NamedDependency[Platform], db_session: NamedDependency[AsyncSession]
+) -> Redirect:
+    """End the session on the server too: a copy of the cookie (a shared office computer) stops working."""
+    ids = platform.staff_sessions.read(request.cookies.get(SESSION_COOKIE))
+    if ids is not None:
+        await end_sessions(db_session, *ids)
     return Redirect(f"{STAFF_PATH}/login", status_code=303, cookies=[_session_cookie(platform, "", max_age=0)])
 
 

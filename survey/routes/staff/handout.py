@@ -30,7 +30,8 @@ def _number(data: dict[str, str], field: str, message: str) -> int:
 
 
 async def _unit_for(db_session: AsyncSession, staff: StaffMember, data: dict[str, str]) -> Unit:
-    unit_text = data.get("unit") or ""
+    """The unit a form names, as `id` or `id:area` (the card form offers each unit with each of its areas)."""
+    unit_text = (data.get("unit") or "").partition(":")[0]
     if staff.kommunkod is None or not unit_text.isdigit():
         raise InvalidInput("Välj en enhet.")
     unit = await unit_of(db_session, int(unit_text), kommunkod=staff.kommunkod)
@@ -55,7 +56,7 @@ async def add_batch(
         platform.questionnaires,
         survey_round=survey_round,
         unit=unit,
-        area=unit.area or data.get("area") or "",
+        area=unit.area or (data.get("unit") or "").partition(":")[2] or data.get("area") or "",
         count=count,
         today=swedish_today(),
     )

@@ -21,12 +21,26 @@ from survey.services.participation import has_joined, join_round, joined_unit_id
 from survey.services.rounds import close_round, create_round, get_round, list_rounds, parse_period, swedish_today
 
 
+def N_(message: str) -> str:
+    return message
+
+
+BATCH_KINDS = {"cards": N_("Kort"), "kiosk": N_("Surfplatta"), "links": N_("Länkar")}
+"""How a batch's tokens reach clients (TokenBatch.kind), as the round page names it."""
+
+
 @get("/rounds", opt={"permission": Permission.ROUNDS_VIEW})
 async def rounds_page(
     request: Request[Any, Any, Any], platform: NamedDependency[Platform], db_session: NamedDependency[AsyncSession]
 ) -> Response:
     rounds = await list_rounds(db_session)
-    return staff_page(request, "rounds.html", rounds=rounds, questionnaires=sorted(platform.questionnaires))
+    return staff_page(
+        request,
+        "rounds.html",
+        rounds=rounds,
+        questionnaires=platform.questionnaires,
+        idents=sorted(platform.questionnaires),
+    )
 
 
 @post("/rounds", opt={"permission": Permission.ROUNDS_MANAGE})
@@ -81,6 +95,7 @@ async def round_page(
         municipality_joined=await has_joined(db_session, survey_round.id, kommunkod),
         counts=counts,
         kiosks=kiosks,
+        kinds=BATCH_KINDS,
         kiosk_url=lambda kiosk: f"{platform.settings.base_url}/kiosk/{platform.kiosk_links.sign(kiosk.id)}",
         today=swedish_today(),
     )
