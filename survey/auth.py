@@ -30,6 +30,8 @@ class Role(StrEnum):
 
 
 class Permission(StrEnum):
+    OWN_ACCOUNT = "own_account"
+    """Every signed-in member: their own password."""
     ROUNDS_VIEW = "rounds.view"
     ROUNDS_MANAGE = "rounds.manage"
     ROUNDS_JOIN = "rounds.join"
@@ -46,10 +48,17 @@ class Permission(StrEnum):
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.NATIONAL: frozenset(
-        {Permission.ROUNDS_VIEW, Permission.ROUNDS_MANAGE, Permission.USERS_MANAGE, Permission.NATIONAL_VIEW}
+        {
+            Permission.OWN_ACCOUNT,
+            Permission.ROUNDS_VIEW,
+            Permission.ROUNDS_MANAGE,
+            Permission.USERS_MANAGE,
+            Permission.NATIONAL_VIEW,
+        }
     ),
     Role.ADMIN: frozenset(
         {
+            Permission.OWN_ACCOUNT,
             Permission.ROUNDS_VIEW,
             Permission.ROUNDS_JOIN,
             Permission.UNITS_MANAGE,
@@ -61,6 +70,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.ANALYST: frozenset(
         {
+            Permission.OWN_ACCOUNT,
             Permission.ROUNDS_VIEW,
             Permission.COUNTS_VIEW,
             Permission.FREE_TEXT,
@@ -69,7 +79,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PAPER_IMPORT,
         }
     ),
-    Role.UNIT_STAFF: frozenset({Permission.ROUNDS_VIEW, Permission.TOKENS_HAND_OUT, Permission.COUNTS_VIEW}),
+    Role.UNIT_STAFF: frozenset(
+        {Permission.OWN_ACCOUNT, Permission.ROUNDS_VIEW, Permission.TOKENS_HAND_OUT, Permission.COUNTS_VIEW}
+    ),
 }
 
 ROLES_NEEDING_MUNICIPALITY = frozenset({Role.ADMIN, Role.ANALYST, Role.UNIT_STAFF})

@@ -133,6 +133,24 @@ async def staff_member(session: AsyncSession, user_id: int, epoch: int) -> Staff
     )
 
 
+async def change_password(
+    session: AsyncSession, passwords: Passwords, user_id: int, *, current: str, new: str, repeated: str
+) -> User:
+    """A new password after the current one; every other session of the account ends (new session epoch)."""
+    user = await session.get(User, user_id)
+    if user is None or not passwords.verify(user.password_hash, current):
+        raise InvalidInput("Det nuvarande lösenordet stämmer inte.")
+    if new != repeated:
+        raise InvalidInput("De två nya lösenorden är inte lika.")
+    problem = password_problem(new)
+    if problem:
+        raise InvalidInput(problem)
+    user.password_hash = passwords.hash(new)
+    user.session_epoch += 1
+    await session.commit()
+    return user
+
+
 async def end_sessions(session: AsyncSession, user_id: int, epoch: int) -> None:
     """Sign the user out everywhere (logging out): every session cookie signed so far stops working."""
     user = await session.get(User, user_id)

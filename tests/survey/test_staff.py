@@ -200,3 +200,28 @@ async def test_unit_staff_see_only_their_own_units(client, platform, session) ->
     assert "HVB Solrosen" in page and "Källan" not in page
     assert (await client.get("/staff/units")).status_code == 403
     assert PASSWORD not in page
+
+
+async def test_a_member_changes_their_password_and_other_sessions_end(client, platform, session) -> None:
+    await add_user(platform, session, "anna@ludvika.se", "unit_staff")
+    await sign_in(client, "anna@ludvika.se")
+    other_device = client.cookies[SESSION_COOKIE]
+    wrong = await post_form(
+        client,
+        "/staff/password",
+        {"current": "not my password", "new": "a brand new passphrase", "repeated": "a brand new passphrase"},
+        page="/staff/password",
+    )
+    assert wrong.status_code == 400 and "nuvarande lösenordet stämmer inte" in wrong.text
+    changed = await post_form(
+        client,
+        "/staff/password",
+        {"current": PASSWORD, "new": "a brand new passphrase", "repeated": "a brand new passphrase"},
+        page="/staff/password",
+    )
+    assert changed.status_code == 303
+    assert (await client.get("/staff/password")).status_code == 200  # this device got a fresh session
+    client.cookies.set(SESSION_COOKIE, other_device, path="/staff")
+    assert (await client.get("/staff/rounds")).status_code == 303
+    assert (await sign_in(client, "anna@ludvika.se")).status_code == 401
+    assert (await sign_in(client, "anna@ludvika.se", "a brand new passphrase")).status_code == 303

@@ -15,6 +15,8 @@ HANDLERS = [
     account.login,
     account.logout,
     account.start,
+    account.password_page,
+    account.change_own_password,
     organisation.units_page,
     organisation.add_unit,
     organisation.users_page,

@@ -17,7 +17,7 @@ from survey.auth import SESSION_COOKIE, SESSION_SECONDS, STAFF_PATH, Permission,
 from survey.platform import Platform
 from survey.routes.staff.base import staff_page
 from survey.services.rounds import list_rounds
-from survey.services.users import LoginRefused, authenticate, end_sessions
+from survey.services.users import LoginRefused, authenticate, change_password, end_sessions
 
 LOGIN_RATE = RateLimitConfig(rate_limit=("minute", 20), set_rate_limit_headers=False, store="staff_logins")
 """Per client address, on top of the per-account lock in services/users.py: stops one machine trying many
@@ -87,6 +87,33 @@ async def logout(
     if ids is not None:
         await end_sessions(db_session, *ids)
     return Redirect(f"{STAFF_PATH}/login", status_code=303, cookies=[_session_cookie(platform, "", max_age=0)])
+
+
+@get("/password", opt={"permission": Permission.OWN_ACCOUNT})
+async def password_page(request: Request[Any, Any, Any]) -> Response:
+    return staff_page(request, "password.html", changed=request.query_params.get("changed") == "1")
+
+
+@post("/password", opt={"permission": Permission.OWN_ACCOUNT}, middleware=[LOGIN_RATE.middleware])
+async def change_own_password(
+    data: URLEncodedBody[dict[str, str]],
+    staff: NamedDependency[StaffMember],
+    platform: NamedDependency[Platform],
+    db_session: NamedDependency[AsyncSession],
+) -> Redirect:
+    """Rate-limited like the login: the current password is asked for, so this form could be used to guess it."""
+    user = await change_password(
+        db_session,
+        platform.passwords,
+        staff.id,
+        current=data.get("current", ""),
+        new=data.get("new", ""),
+        repeated=data.get("repeated", ""),
+    )
+    cookie = _session_cookie(
+        platform, platform.staff_sessions.sign(user.id, user.session_epoch), max_age=SESSION_SECONDS
+    )
+    return Redirect(f"{STAFF_PATH}/password", status_code=303, query_params={"changed": "1"}, cookies=[cookie])
 
 
 @get("/", opt={"permission": Permission.ROUNDS_VIEW})
