@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from questionnaires import Questionnaire
 from survey.auth import StaffMember
-from survey.cards import MAX_CARDS_PER_BATCH
 from survey.models import SurveyRound, TokenBatch, Unit
 from survey.services.errors import InvalidInput, NotFound
 from survey.services.participation import require_joined
@@ -19,6 +18,10 @@ from survey.tokens import TokenMinter
 
 MAX_BATCH = 10_000
 """More than any unit hands out in a measuring period; a larger number is a typing mistake."""
+
+
+MAX_PRINTED_CARDS = 500
+"""Fifty A4 sheets, about 15 s of rendering; a unit needing more mints another batch (the codes allow 2048)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +85,8 @@ async def mint_card_batch(
     today: dt.date,
 ) -> TokenBatch:
     """A batch of printed cards for a joined unit; its cards (codes, links) are derived, never stored."""
-    if not 1 <= count <= MAX_CARDS_PER_BATCH:
-        raise InvalidInput(f"count must be from 1 to {MAX_CARDS_PER_BATCH}, got {count}")
+    if not 1 <= count <= MAX_PRINTED_CARDS:
+        raise InvalidInput(f"Ett utskick kan ha 1 till {MAX_PRINTED_CARDS} kort (fler satser går bra), inte {count}.")
     if survey_round.closed or today > survey_round.period_end:
         raise InvalidInput(f"round {survey_round.key} is over")
     _check_area(questionnaires[survey_round.questionnaire], unit, area)

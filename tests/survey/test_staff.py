@@ -140,6 +140,8 @@ async def test_an_admin_joins_units_mints_cards_and_sees_answers_come_in(client,
     assert not_joined.status_code == 400
     joined = await post_form(client, "/staff/rounds/ifo-2026/join", {"units": str(hvb.id)})
     assert joined.status_code == 303
+    too_many = await post_form(client, "/staff/rounds/ifo-2026/batches", {"unit": f"{hvb.id}:ungdomar", "count": "501"})
+    assert too_many.status_code == 400 and "1 till 500 kort" in too_many.text
     minted = await post_form(
         client, "/staff/rounds/ifo-2026/batches", {"unit": str(hvb.id), "area": "ungdomar", "count": "3"}
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+
+import anyio
 from litestar import Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, URLEncodedBody
@@ -100,13 +103,15 @@ async def batch_cards(
         f"{questionnaire.key}:area.{batch.area}", questionnaire.area(batch.area).name
     )
     place = " – ".join(part for part in (municipality.name, unit.name if unit else None, area_name) if part)
-    pdf = card_sheet_pdf(
+    render = functools.partial(
+        card_sheet_pdf,
         cards,
         heading=f"{gettext('Brukarenkät')} – {place}",
         instructions=instructions,
         code_label=gettext("Kod:"),
         title=f"{gettext('Enkätkort')} {batch.id} – {place}",
     )
+    pdf = await anyio.to_thread.run_sync(render)  # seconds of WeasyPrint: never on the event loop
     return Response(
         pdf,
         media_type="application/pdf",
