@@ -22,6 +22,7 @@ from survey.progress import cleared_cookie
 from survey.routes.kiosk_mode import KioskPage, KioskRole, kiosk_start_url, refused_kiosk
 from survey.routes.locale import cleared_language_cookie
 from survey.routes.problems import N_, PROBLEMS, link_problem_page
+from survey.routes.staff.base import staff_cookies_cleared
 from survey.services.errors import InvalidInput
 from survey.services.kiosks import (
     KioskProblem,
@@ -118,7 +119,7 @@ async def kiosk_start(
     area: FromQuery[str | None] = None,
 ) -> Response[str]:
     """The respondent's start screen when the area is known, else the staff screen that chooses it."""
-    cookies = await _forget_current(request, platform, db_session, link)
+    cookies = await _forget_current(request, platform, db_session, link) + staff_cookies_cleared(platform.settings)
     station = await _station(platform, db_session, link)
     chosen = station.area_for(area)
     locale = platform.settings.default_locale

@@ -14,7 +14,7 @@ from survey.platform import Platform
 from survey.services.errors import InvalidInput, NotFound
 from survey.services.kiosks import create_kiosk, kiosks_of, mint_kiosk_token, revoke_kiosk
 from survey.services.rounds import swedish_today
-from tests.factories import add_unit, open_round, tokens
+from tests.factories import add_unit, add_user, open_round, sign_in, tokens
 
 ROUND = "ifo-2026"
 
@@ -329,3 +329,14 @@ async def test_create_kiosk_checks_round_unit_and_idle_time(platform, session):
     with pytest.raises(InvalidInput, match="closed"):
         await create()
     assert (await session.get(Unit, unit.id)).area is None
+
+
+async def test_opening_a_kiosk_signs_the_tablet_out_of_the_staff_ui(client, platform, session) -> None:
+    """Staff often set a tablet up while signed in; the respondents who use it next must not be."""
+    link, _ = await kiosk_link(platform, session, area="ekonomiskt_bistand")
+    await add_user(platform, session, "anna@ludvika.se", "admin")
+    await sign_in(client, "anna@ludvika.se")
+    assert (await client.get("/staff/rounds")).status_code == 200
+    start = await client.get(link)
+    assert start.status_code == 200
+    assert (await client.get("/staff/rounds")).status_code == 303

@@ -13,6 +13,7 @@ from typing import Any
 from litestar import MediaType, Request, Response
 from litestar.config.csrf import CSRFConfig
 from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import DefineMiddleware
@@ -29,6 +30,24 @@ from survey.services.users import staff_member
 CSRF_COOKIE = "brukarenkat_csrf"
 STAFF_LOCALE = "sv"
 """The staff UI speaks Swedish (through gettext, so a translation can follow)."""
+
+
+def staff_cookies_cleared(settings: Settings) -> list[Cookie]:
+    """Cookies that sign a browser out of the staff UI, sent from any path (a cookie's Path scopes where it is
+    sent, not who may overwrite it): a tablet turned into a kiosk must not stay signed in as the staff member
+    who set it up."""
+    return [
+        Cookie(
+            key=name,
+            value="",
+            path=STAFF_PATH,
+            max_age=0,
+            httponly=True,
+            samesite="strict",
+            secure=settings.secure_cookies,
+        )
+        for name in (SESSION_COOKIE, CSRF_COOKIE)
+    ]
 
 
 def csrf_middleware(settings: Settings) -> DefineMiddleware:
