@@ -36,3 +36,18 @@ async def create_unit(session: AsyncSession, *, kommunkod: str, key: str, name: 
     session.add(unit)
     await session.flush()
     return unit
+
+
+async def update_unit(session: AsyncSession, unit_id: int, *, kommunkod: str, name: str, area: str | None) -> Unit:
+    """Rename a unit or change its fixed area; batches already minted keep the area they were minted for."""
+    unit = await session.get(Unit, unit_id)
+    if unit is None or unit.kommunkod != kommunkod:
+        raise NotFound(f"no unit {unit_id}")
+    if not name.strip():
+        raise InvalidInput("Ge enheten ett namn.")
+    if area is not None and not KEY_PATTERN.match(area):
+        raise InvalidInput(f"area {area!r} must be an area key such as ekonomiskt_bistand")
+    unit.name = name.strip()
+    unit.area = area or None
+    await session.flush()
+    return unit

@@ -169,16 +169,39 @@ async def users_of(session: AsyncSession, kommunkod: str | None) -> list[User]:
     return list(await session.scalars(query))
 
 
-async def deactivate_user(session: AsyncSession, user_id: int, *, kommunkod: str | None) -> User:
-    """Close an account and end its sessions; `kommunkod` is the acting admin's (None: national)."""
+async def _managed_user(session: AsyncSession, user_id: int, kommunkod: str | None) -> User:
+    """A user the acting admin may manage: their municipality's (`kommunkod`), or for a national coordinator
+    (None) coordinators and municipality admins; anyone else is as missing as no one."""
     user = await session.get(User, user_id)
     if user is None:
         raise NotFound(f"no user {user_id}")
     if kommunkod is None and user.role not in (Role.ADMIN.value, Role.NATIONAL.value):
-        raise NotFound(f"no user {user_id}")  # national coordinators manage admins, not municipalities' staff
+        raise NotFound(f"no user {user_id}")
     if kommunkod is not None and user.kommunkod != kommunkod:
         raise NotFound(f"no user {user_id}")
+    return user
+
+
+async def deactivate_user(session: AsyncSession, user_id: int, *, kommunkod: str | None) -> User:
+    """Close an account and end its sessions; `kommunkod` is the acting admin's (None: national)."""
+    user = await _managed_user(session, user_id, kommunkod)
     user.active = False
     user.session_epoch += 1
+    await session.flush()
+    return user
+
+
+async def reset_password(
+    session: AsyncSession, passwords: Passwords, user_id: int, *, kommunkod: str | None, password: str
+) -> User:
+    """An admin sets a new first password for someone who forgot theirs: the lock is lifted, sessions end."""
+    user = await _managed_user(session, user_id, kommunkod)
+    problem = password_problem(password)
+    if problem:
+        raise InvalidInput(problem)
+    user.password_hash = passwords.hash(password)
+    user.session_epoch += 1
+    user.failed_logins = 0
+    user.locked_until = None
     await session.flush()
     return user

@@ -227,3 +227,25 @@ async def test_a_member_changes_their_password_and_other_sessions_end(client, pl
     assert (await client.get("/staff/rounds")).status_code == 303
     assert (await sign_in(client, "anna@ludvika.se")).status_code == 401
     assert (await sign_in(client, "anna@ludvika.se", "a brand new passphrase")).status_code == 303
+
+
+async def test_an_admin_renames_a_unit_and_resets_a_forgotten_password(client, platform, session) -> None:
+    unit_id = (await add_unit(session)).id
+    await add_user(platform, session, "anna@ludvika.se", "admin")
+    bo_id = (await add_user(platform, session, "bo@ludvika.se", "analyst")).id
+    for _ in range(FAILURES_BEFORE_LOCK):
+        await sign_in(client, "bo@ludvika.se", "a forgotten password")
+    await sign_in(client, "anna@ludvika.se")
+    renamed = await post_form(
+        client, f"/staff/units/{unit_id}", {"name": "HVB Solrosen Norra", "area": "ensamkommande"}, page="/staff/units"
+    )
+    assert renamed.status_code == 303
+    session.expire_all()
+    edited = await session.get(Unit, unit_id)
+    assert (edited.name, edited.area, edited.key) == ("HVB Solrosen Norra", "ensamkommande", "hvb_solrosen")
+    reset = await post_form(
+        client, f"/staff/users/{bo_id}/password", {"password": "a new first password"}, page="/staff/users"
+    )
+    assert reset.status_code == 303
+    await post_form(client, "/staff/logout")
+    assert (await sign_in(client, "bo@ludvika.se", "a new first password")).status_code == 303

@@ -16,8 +16,8 @@ from survey.platform import Platform
 from survey.routes.staff.base import own_municipality, see_other, staff_page
 from survey.services.errors import InvalidInput
 from survey.services.participation import units_of
-from survey.services.units import create_unit
-from survey.services.users import create_user, deactivate_user, users_of
+from survey.services.units import create_unit, update_unit
+from survey.services.users import create_user, deactivate_user, reset_password, users_of
 
 
 def _areas(platform: Platform) -> list[tuple[str, Questionnaire]]:
@@ -64,6 +64,24 @@ def _unit_key(text: str) -> str:
     ascii_text = text.strip().lower().translate(table)
     key = "".join(c if c.isascii() and c.isalnum() else "_" for c in ascii_text)
     return "_".join(part for part in key.split("_") if part)[:60] or "enhet"
+
+
+@post("/units/{unit_id:int}", opt={"permission": Permission.UNITS_MANAGE})
+async def edit_unit(
+    unit_id: FromPath[int],
+    data: URLEncodedBody[dict[str, str]],
+    staff: NamedDependency[StaffMember],
+    db_session: NamedDependency[AsyncSession],
+) -> Redirect:
+    await update_unit(
+        db_session,
+        unit_id,
+        kommunkod=own_municipality(staff),
+        name=data.get("name") or "",
+        area=data.get("area") or None,
+    )
+    await db_session.commit()
+    return see_other("/staff/units")
 
 
 @get("/users", opt={"permission": Permission.USERS_MANAGE})
@@ -118,6 +136,21 @@ async def add_user(
         password=form.get("password") or "",
         kommunkod=kommunkod,
         unit_ids=unit_ids if role is Role.UNIT_STAFF else (),
+    )
+    await db_session.commit()
+    return see_other("/staff/users")
+
+
+@post("/users/{user_id:int}/password", opt={"permission": Permission.USERS_MANAGE})
+async def set_password(
+    user_id: FromPath[int],
+    data: URLEncodedBody[dict[str, str]],
+    staff: NamedDependency[StaffMember],
+    platform: NamedDependency[Platform],
+    db_session: NamedDependency[AsyncSession],
+) -> Redirect:
+    await reset_password(
+        db_session, platform.passwords, user_id, kommunkod=staff.kommunkod, password=data.get("password") or ""
     )
     await db_session.commit()
     return see_other("/staff/users")
