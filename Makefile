@@ -31,12 +31,15 @@ $(INSTALLED): pyproject.toml
 	touch $@
 
 # Debian packages the tests use: chromium (browser tests), PostgreSQL (the second database), poppler-utils
-# (reading PDFs back). WeasyPrint's Pango comes with chromium's dependencies on Debian.
+# (reading PDFs back), zbar-tools (decoding the QR codes on printed cards), fonts-noto-core (Arabic script and
+# Ethiopic on cards and pages). WeasyPrint's Pango comes with chromium's dependencies on Debian.
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v zbarimg >/dev/null || missing="$$missing zbar-tools"; \
+	[ -d /usr/share/fonts/truetype/noto ] || missing="$$missing fonts-noto-core"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
