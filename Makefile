@@ -46,13 +46,14 @@ system-deps:
 		else echo "note: install$$missing (apt) to run every test"; fi; \
 	fi
 
-# Re-extract both gettext domains after changing templates, Python strings or a questionnaire, and merge
+# Re-extract the three gettext domains after changing templates, Python strings or a questionnaire, and merge
 # the new strings into every catalog (untranslated or fuzzy until a translator has seen them).
 EXTRACT := --no-location --sort-output --omit-header
 messages: $(INSTALLED)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ $(EXTRACT) -o translations/messages.pot .
 	$(BIN)/pybabel extract -F babel-questionnaires.cfg $(EXTRACT) -o translations/questionnaires.pot .
-	for domain in messages questionnaires; do for po in translations/*/LC_MESSAGES/$$domain.po; do \
+	$(BIN)/pybabel extract -F babel-staff.cfg -k N_ $(EXTRACT) -o translations/staff.pot .
+	for domain in messages questionnaires staff; do for po in translations/*/LC_MESSAGES/$$domain.po; do \
 		[ -f "$$po" ] && $(BIN)/pybabel update -D $$domain -i translations/$$domain.pot -o $$po \
 			-l $$(basename $$(dirname $$(dirname $$po))) --width 120 --ignore-pot-creation-date || exit 1; \
 	done; done

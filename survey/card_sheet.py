@@ -13,6 +13,15 @@ import segno
 from jinja2 import Environment, PackageLoader, select_autoescape
 from weasyprint import HTML
 
+
+def N_(message: str) -> str:
+    return message
+
+
+CARD_INSTRUCTION = N_("Skanna QR-koden eller gå till länken och skriv koden. Dina svar är anonyma.")
+"""The line printed on every card in each language the questionnaire is offered in (the `messages` domain,
+which respondent languages translate)."""
+
 COLUMNS = 2
 PAGE_HEIGHT_MM = 277.0
 """A4 less a 10 mm margin all round, which any office printer can print; cards are 95 mm wide."""

@@ -26,7 +26,8 @@ from questionnaires.extract import translatable_texts
 SOURCE_LOCALE = "sv"
 """Both gettext domains are written in Swedish: translators in Swedish social services work from Swedish."""
 
-DOMAINS = ("messages", "questionnaires")
+DOMAINS = ("messages", "questionnaires", "staff")
+"""`staff` (the staff UI) does not count towards a respondent language being complete."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +108,9 @@ class Catalogs:
 
     def messages(self, code: str) -> gettext.NullTranslations:
         return self._compiled[(code, "messages")]
+
+    def staff(self, code: str) -> gettext.NullTranslations:
+        return self._compiled[(code, "staff")]
 
     def questionnaire_gettext(self, code: str) -> gettext.NullTranslations:
         return self._compiled[(code, "questionnaires")]

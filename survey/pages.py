@@ -12,9 +12,10 @@ from survey.i18n import Catalogs
 class Pages:
     def __init__(self, catalogs: Catalogs) -> None:
         self._environments = {code: self._environment(catalogs, code) for code in catalogs.languages}
+        self._staff = {code: self._environment(catalogs, code, staff=True) for code in catalogs.languages}
 
     @staticmethod
-    def _environment(catalogs: Catalogs, code: str) -> Environment:
+    def _environment(catalogs: Catalogs, code: str, *, staff: bool = False) -> Environment:
         environment = Environment(
             loader=PackageLoader("survey", "templates"),
             autoescape=select_autoescape(default=True),
@@ -22,7 +23,8 @@ class Pages:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        environment.install_gettext_translations(catalogs.messages(code), newstyle=True)  # type: ignore[attr-defined]
+        ui = catalogs.staff(code) if staff else catalogs.messages(code)
+        environment.install_gettext_translations(ui, newstyle=True)  # type: ignore[attr-defined]
         questionnaire_texts = catalogs.questionnaire_gettext(code)
         language = catalogs.languages[code]
         environment.globals.update(
@@ -33,4 +35,5 @@ class Pages:
         return environment
 
     def render(self, template: str, *, locale: str, **context: Any) -> str:
-        return self._environments[locale].get_template(template).render(locale=locale, **context)
+        environments = self._staff if template.startswith("staff/") else self._environments
+        return environments[locale].get_template(template).render(locale=locale, **context)

@@ -63,9 +63,25 @@ def test_a_fuzzy_ui_string_keeps_the_language_from_being_offered(tmp_path: Path)
     assert [language.code for language in Catalogs(root).offered_for(IFO)] == ["sv"]
 
 
+def test_an_untranslated_staff_page_does_not_hold_back_a_respondent_language(tmp_path: Path):
+    """The staff UI is its own domain: a language respondents can use needs none of its strings."""
+
+    def blank_all(catalog: Catalog) -> None:
+        for message in catalog:
+            if message.id:
+                message.string = ""
+
+    root = _translations_with(tmp_path, "staff", blank_all)
+    assert [language.code for language in Catalogs(root).offered_for(IFO)] == ["sv", "en"]
+
+
 def test_the_message_templates_are_up_to_date_with_the_code(tmp_path: Path):
     """Fails when a string was added to a template or to Python without running `make messages`."""
-    for config, template in (("babel.cfg", "messages.pot"), ("babel-questionnaires.cfg", "questionnaires.pot")):
+    for config, template in (
+        ("babel.cfg", "messages.pot"),
+        ("babel-questionnaires.cfg", "questionnaires.pot"),
+        ("babel-staff.cfg", "staff.pot"),
+    ):
         fresh = tmp_path / template
         command = [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", config, "-k", "N_"]
         subprocess.run([*command, "-o", str(fresh), "."], cwd=ROOT, check=True, capture_output=True)

@@ -107,7 +107,7 @@ def staff_page(request: Request[Any, Any, Any], template: str, *, status_code: i
     """A staff page: the member, their menu and the CSRF token come with every template."""
     platform: Platform = request.app.state.platform
     member = getattr(request.state, "staff", None)
-    gettext = platform.catalogs.messages(STAFF_LOCALE).gettext
+    gettext = platform.catalogs.staff(STAFF_LOCALE).gettext
     page = platform.pages.render(
         f"staff/{template}",
         locale=STAFF_LOCALE,
@@ -128,7 +128,7 @@ def see_other(path: str, **query: str) -> Redirect:
 
 def _gettext(request: Request[Any, Any, Any]):  # type: ignore[no-untyped-def]
     platform: Platform = request.app.state.platform
-    return platform.catalogs.messages(STAFF_LOCALE).gettext
+    return platform.catalogs.staff(STAFF_LOCALE).gettext
 
 
 def not_signed_in(request: Request[Any, Any, Any], _: NotAuthorizedException) -> Response:

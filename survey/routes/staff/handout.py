@@ -12,7 +12,7 @@ from litestar.response import Redirect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from survey.auth import Permission, StaffMember
-from survey.card_sheet import Card, Instruction, card_sheet_pdf
+from survey.card_sheet import CARD_INSTRUCTION, Card, Instruction, card_sheet_pdf
 from survey.models import Municipality, SurveyRound, TokenBatch, Unit
 from survey.platform import Platform
 from survey.routes.staff.base import STAFF_LOCALE, see_other
@@ -95,10 +95,10 @@ async def batch_cards(
             Instruction(
                 lang=language.code.replace("_", "-"),
                 dir=language.direction,
-                text=gettext("Skanna QR-koden eller gå till länken och skriv koden. Dina svar är anonyma."),
+                text=gettext(CARD_INSTRUCTION),
             )
         )
-    gettext = platform.catalogs.messages(STAFF_LOCALE).gettext
+    gettext = platform.catalogs.staff(STAFF_LOCALE).gettext
     area_name = platform.catalogs.questionnaire_gettext(STAFF_LOCALE).pgettext(
         f"{questionnaire.key}:area.{batch.area}", questionnaire.area(batch.area).name
     )

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from questionnaires import Questionnaire
 from survey.auth import ROLE_NAMES, Permission, Role, StaffMember
 from survey.platform import Platform
-from survey.routes.staff.base import own_municipality, see_other, staff_page
+from survey.routes.staff.base import STAFF_LOCALE, own_municipality, see_other, staff_page
 from survey.services.errors import InvalidInput
 from survey.services.participation import units_of
 from survey.services.units import create_unit, update_unit
@@ -93,7 +93,7 @@ async def users_page(
 ) -> Response:
     users = await users_of(db_session, staff.kommunkod)
     units = await units_of(db_session, staff.kommunkod) if staff.kommunkod else []
-    gettext = platform.catalogs.messages("sv").gettext
+    gettext = platform.catalogs.staff(STAFF_LOCALE).gettext
     roles = _assignable_roles(staff)
     return staff_page(
         request,
