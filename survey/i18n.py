@@ -33,10 +33,23 @@ DOMAINS = ("messages", "questionnaires", "staff")
 @dataclass(frozen=True, slots=True)
 class Language:
     code: str
+    """What the catalogs folder, the `?lang=` choice and the cookie use: a CLDR locale (`fa_AF`), or for a
+    variety CLDR does not have, a name of our own (`sv_lattlast`, lättläst svenska) with `locale` set."""
     name: str
     """The language's own name ("العربية", not "Arabic")."""
     direction: str
     """"ltr" or "rtl", from CLDR through babel; never guessed from the text."""
+    locale: str = ""
+    """The CLDR locale behind it: text direction, number formats and `<html lang>`; `code` when empty."""
+
+    @property
+    def cldr(self) -> str:
+        return self.locale or self.code
+
+    @property
+    def tag(self) -> str:
+        """The BCP 47 tag for `lang` attributes: `fa-AF`; lättläst svenska is `sv`."""
+        return self.cldr.replace("_", "-")
 
 
 def text_direction(code: str) -> str:
@@ -53,20 +66,21 @@ def enabled_languages(root: Traversable | None = None) -> list[Language]:
     raw = tomllib.loads((root / "languages.toml").read_text(encoding="utf-8"))
     languages = []
     for entry in raw["languages"]:
+        locale = entry.get("locale", "")
         try:
-            direction = text_direction(entry["code"])
+            direction = text_direction(locale or entry["code"])
         except (UnknownLocaleError, ValueError) as error:
-            raise ValueError(f"languages.toml: unknown locale {entry['code']!r}") from error
-        languages.append(Language(code=entry["code"], name=entry["name"], direction=direction))
+            raise ValueError(f"languages.toml: unknown locale {locale or entry['code']!r}") from error
+        languages.append(Language(code=entry["code"], name=entry["name"], direction=direction, locale=locale))
     return languages
 
 
-def _read_catalog(root: Traversable, code: str, domain: str) -> Catalog | None:
-    po = root / code / "LC_MESSAGES" / f"{domain}.po"
+def _read_catalog(root: Traversable, language: Language, domain: str) -> Catalog | None:
+    po = root / language.code / "LC_MESSAGES" / f"{domain}.po"
     if not po.is_file():
         return None
     with po.open("rb") as handle:
-        return read_po(handle, locale=code, domain=domain)
+        return read_po(handle, locale=language.cldr, domain=domain)
 
 
 def _compile(catalog: Catalog | None) -> gettext.NullTranslations:
@@ -98,7 +112,9 @@ class Catalogs:
     def __init__(self, root: Traversable | None = None) -> None:
         root = root or translations_root()
         self.languages = {lang.code: lang for lang in enabled_languages(root)}
-        self._sources = {(code, d): _read_catalog(root, code, d) for code in self.languages for d in DOMAINS}
+        self._sources = {
+            (code, d): _read_catalog(root, language, d) for code, language in self.languages.items() for d in DOMAINS
+        }
         self._compiled = {key: _compile(catalog) for key, catalog in self._sources.items()}
         template = root / "messages.pot"
         with template.open("rb") as handle:

@@ -28,7 +28,7 @@ class Pages:
         questionnaire_texts = catalogs.questionnaire_gettext(code)
         language = catalogs.languages[code]
         environment.globals.update(
-            lang=language.code.replace("_", "-"),
+            lang=language.tag,
             dir=language.direction,
             qt=questionnaire_texts.pgettext,
         )

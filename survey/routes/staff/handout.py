@@ -93,7 +93,7 @@ async def batch_cards(
         gettext = platform.catalogs.messages(language.code).gettext
         instructions.append(
             Instruction(
-                lang=language.code.replace("_", "-"),
+                lang=language.tag,
                 dir=language.direction,
                 text=gettext(CARD_INSTRUCTION),
             )
