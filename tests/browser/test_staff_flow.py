@@ -230,12 +230,13 @@ def test_a_new_admin_hands_out_cards_and_a_kiosk_and_sees_the_answers_counted(
     # 2. Enheter: a unit whose clients all answer about one area.
     menu(staff, "Enheter")
     expect(h1(staff)).to_have_text("Enheter")
-    staff.get_by_label("Namn", exact=True).fill(UNIT)
-    staff.get_by_label("Område som enhetens klienter svarar om").select_option(label=AREA_NAME)
-    staff.get_by_role("button", name="Lägg till enhet").click()
+    new_unit = staff.locator("form").filter(has=staff.get_by_role("button", name="Lägg till enhet"))
+    new_unit.get_by_label("Namn", exact=True).fill(UNIT)
+    new_unit.get_by_label("Område som enhetens klienter svarar om").select_option(label=AREA_NAME)
+    new_unit.get_by_role("button", name="Lägg till enhet").click()
     unit_row = row_of(staff.locator("table"), UNIT)
     expect(unit_row).to_have_count(1)
-    assert cells(unit_row) == [UNIT, UNIT_KEY, AREA_NAME]
+    assert cells(unit_row)[:3] == [UNIT, UNIT_KEY, AREA_NAME]
     shot(staff, "desktop-units")
 
     # 3. The round: the unit takes part, and a batch of cards is minted for it.
