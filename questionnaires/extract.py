@@ -10,6 +10,18 @@ from questionnaires.model import Questionnaire
 
 
 def translatable_texts(questionnaire: Questionnaire) -> list[tuple[str, str]]:
+    """Every text of the questionnaire: what respondents see (`respondent_texts`) and the report's total label."""
+    return [*respondent_texts(questionnaire), (total_label_context(questionnaire.key), questionnaire.total_label)]
+
+
+def total_label_context(questionnaire_key: str) -> str:
+    return f"{questionnaire_key}:total_label"
+
+
+def respondent_texts(questionnaire: Questionnaire) -> list[tuple[str, str]]:
+    """The texts a respondent (or the staff member handing over a kiosk) can meet in the survey's pages: a
+    language is offered for the questionnaire only when all of them are translated. The total label appears
+    only in results and reports, so a language never waits for it."""
     key = questionnaire.key
     texts = [(f"{key}:title", questionnaire.title), (f"{key}:intro", questionnaire.intro)]
     texts += [(f"{key}:area.{area.key}", area.name) for area in questionnaire.areas]

@@ -11,6 +11,7 @@ from questionnaires.model import (
     Area,
     IndexDefinition,
     Option,
+    Presentation,
     Question,
     QuestionKind,
     Questionnaire,
@@ -41,6 +42,7 @@ def parse(raw: dict[str, Any], *, source: str = "<data>") -> Questionnaire:
         title=raw["title"].strip(),
         intro=raw["intro"].strip(),
         areas=tuple(Area(key=a["key"], name=a["name"]) for a in raw["areas"]),
+        total_label=raw.get("total_label", "Totalt").strip(),
         scales=tuple(scales.values()),
         questions=tuple(_question(q, scales) for q in raw["questions"]),
         indices=tuple(
@@ -80,7 +82,7 @@ def _scale(key: str, data: dict[str, Any]) -> Scale:
         Option(key=o["key"], code=o["code"], label=o["label"], role=Role(o.get("role", "none")))
         for o in data["options"]
     )
-    return Scale(key=key, options=options)
+    return Scale(key=key, options=options, presentation=Presentation(data.get("presentation", "plain")))
 
 
 def _question(data: dict[str, Any], scales: dict[str, Scale]) -> Question:

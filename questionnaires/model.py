@@ -24,6 +24,22 @@ class Role(StrEnum):
     """Background options (kön) that are not judged at all."""
 
 
+class Presentation(StrEnum):
+    """How a scale is drawn on the respondent's screen; the answers and how they count are the same."""
+
+    PLAIN = "plain"
+    """A list of options with their labels (the default)."""
+    SMILEYS = "smileys"
+    """For children: a happy, a neutral and a sad face in that order, each with its label, and any excluded
+    option ("Vet inte") as a question mark after them."""
+
+
+FACES = ("happy", "neutral", "sad")
+"""The faces of a smiley scale, in the order of its answer steps (options not excluded)."""
+UNSURE_FACE = "unsure"
+"""The picture of an excluded option ("Vet inte") on a smiley scale: a question mark, not a face."""
+
+
 class QuestionKind(StrEnum):
     RATING = "rating"
     """A quality question reported as a positive share."""
@@ -48,12 +64,23 @@ class Option:
 class Scale:
     key: str
     options: tuple[Option, ...]
+    presentation: Presentation = Presentation.PLAIN
 
     def option(self, key: str) -> Option | None:
         return next((o for o in self.options if o.key == key), None)
 
     def option_by_code(self, code: int) -> Option | None:
         return next((o for o in self.options if o.code == code), None)
+
+    def face(self, key: str) -> str:
+        """The picture of an option on a smiley scale ("happy", "neutral", "sad", "unsure"); "" otherwise.
+
+        Faces follow the answer steps in order, so the validator's rules on a smiley scale (three steps, the
+        first positive, the other two not) are what keep a sad face from ever counting as positive."""
+        if self.presentation is not Presentation.SMILEYS:
+            return ""
+        faces = dict(zip((o.key for o in self.options if o.role is not Role.EXCLUDED), FACES, strict=False))
+        return faces.get(key) or (UNSURE_FACE if self.option(key) is not None else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +129,8 @@ class Questionnaire:
     scales: tuple[Scale, ...]
     questions: tuple[Question, ...]
     indices: tuple[IndexDefinition, ...] = field(default=())
+    total_label: str = "Totalt"
+    """The name of the column (row) that pools every included area in results and reports: "IFO-totalt"."""
 
     @property
     def ident(self) -> str:
@@ -124,6 +153,7 @@ class Questionnaire:
             "version": self.version,
             "title": self.title,
             "intro": self.intro,
+            "total_label": self.total_label,
             "areas": [{"key": a.key, "name": a.name} for a in self.areas],
             "questions": [_question_dict(q) for q in self.questions if q.kind is not QuestionKind.BACKGROUND],
             "background": [_question_dict(q) for q in self.questions if q.kind is QuestionKind.BACKGROUND],
@@ -142,6 +172,7 @@ def _question_dict(question: Question) -> dict[str, Any]:
     }
     if question.scale is not None:
         data["scale"] = question.scale.key
+        data["presentation"] = question.scale.presentation.value
         data["options"] = [
             {"key": o.key, "code": o.code, "label": o.label, "role": o.role.value} for o in question.scale.options
         ]

@@ -19,10 +19,16 @@ MAX_FREE_TEXT = 2000
 KINDS = {"rating", "background", "index", "text"}
 ROLES = {"positive", "negative", "excluded", "none"}
 INDEX_KINDS = {"nki"}
+PRESENTATIONS = {"plain", "smileys"}
+"""How a scale is drawn: a plain list of options, or faces for children (see `_check_smileys`)."""
+SMILEY_STEPS = 3
+"""A smiley scale's answer steps: a happy, a neutral and a sad face."""
+RESERVED_AREAS = {"total"}
+"""The key results and reports use for all included areas pooled; an area of that name would be lost in it."""
 
-TOP_FIELDS = {"key", "version", "title", "intro", "areas", "scales", "questions", "indices"}
+TOP_FIELDS = {"key", "version", "title", "intro", "total_label", "areas", "scales", "questions", "indices"}
 AREA_FIELDS = {"key", "name"}
-SCALE_FIELDS = {"options"}
+SCALE_FIELDS = {"options", "presentation"}
 OPTION_FIELDS = {"key", "code", "label", "role"}
 QUESTION_FIELDS = {"key", "kind", "text", "short", "help", "scale", "max_length"}
 INDEX_FIELDS = {"key", "kind", "name", "questions"}
@@ -39,6 +45,8 @@ def validate(raw: dict[str, Any]) -> list[str]:
     for field in ("title", "intro"):
         if not _text(raw.get(field)):
             problems.append(f"{field}: must be a non-empty text")
+    if "total_label" in raw and not _text(raw["total_label"]):
+        problems.append("total_label: must be a non-empty text (the name of all areas together, e.g. IFO-totalt)")
     problems += _check_areas(raw.get("areas"))
     scales = raw.get("scales")
     if not isinstance(scales, dict):
@@ -61,6 +69,8 @@ def _check_areas(areas: Any) -> list[str]:
             continue
         problems += _unknown_fields(where, area, AREA_FIELDS)
         problems += _check_key(f"{where}.key", area.get("key"))
+        if isinstance(area.get("key"), str) and area["key"] in RESERVED_AREAS:
+            problems.append(f"{where}.key: {area.get('key')!r} is reserved for all areas together (total_label)")
         if not _text(area.get("name")):
             problems.append(f"{where}.name: must be a non-empty text")
     problems += _duplicates("areas", [a.get("key") for a in areas if isinstance(a, dict)])
@@ -85,7 +95,32 @@ def _check_scales(scales: dict[str, Any]) -> list[str]:
         valid = [o for o in options if isinstance(o, dict)]
         problems += _duplicates(f"{where}.options key", [o.get("key") for o in valid])
         problems += _duplicates(f"{where}.options code", [o.get("code") for o in valid])
+        presentation = scale.get("presentation", "plain")
+        if presentation not in PRESENTATIONS:
+            choices = ", ".join(sorted(PRESENTATIONS))
+            problems.append(f"{where}.presentation: unknown presentation {presentation!r} (use one of {choices})")
+        elif presentation == "smileys":
+            problems += _check_smileys(where, valid)
     return problems
+
+
+def _check_smileys(where: str, options: list[dict[str, Any]]) -> list[str]:
+    """Faces are given to the answer steps in order (happy, neutral, sad), so the order and roles must fit them:
+    three steps, the happy face positive and the neutral and sad ones not (a neutral "Lite" is not a positive
+    answer, as ifo's "Ingen skillnad" is not), then any excluded options ("Vet inte"), drawn as a question mark.
+    """
+    roles = [o.get("role", "none") for o in options]
+    steps = [role for role in roles if role != "excluded"]
+    if len(steps) != SMILEY_STEPS:
+        return [f"{where}: a smiley scale has {SMILEY_STEPS} answer steps (happy, neutral, sad), not {len(steps)}"]
+    if steps != ["positive", "negative", "negative"]:
+        return [
+            f"{where}: a smiley scale's steps must be positive, negative, negative (happy, neutral, sad), got "
+            + ", ".join(steps)
+        ]
+    if roles[:SMILEY_STEPS] != steps:
+        return [f"{where}: a smiley scale lists its excluded options after the three faces"]
+    return []
 
 
 def _check_option(where: str, option: Any) -> list[str]:

@@ -28,7 +28,7 @@ HIDDEN = Figure(percent=None)
 @dataclass(frozen=True, slots=True)
 class AreaRow:
     key: str
-    """Area key, or `total` for IFO-totalt."""
+    """Area key, or `total` for all included areas together (the questionnaire's total label, e.g. IFO-totalt)."""
     name: str
     current: Figure
     previous: Figure | None = None

@@ -86,7 +86,8 @@ def _trend_alt(data: ReportData, _: Any) -> str:
         + ", ".join(f"{r} {percent(v, data.locale)}" for r, v in zip(data.trend_rounds, values, strict=True))
         for label, values in data.trend
     ]
-    return _("IFO-totalt per fråga och år.") + " " + "; ".join(lines)
+    total = data.sections[0].total.name if data.sections else ""
+    return _("Utveckling över tid") + f" ({total}). " + "; ".join(lines)
 
 
 def _target_verdict(met: bool | None, _: Any) -> str:

@@ -15,7 +15,7 @@ def cell_text(cell: dict[str, Any]) -> str:
 
 def results_table(document: dict[str, Any], questionnaire: Questionnaire) -> str:
     columns = [*document["results"]]
-    names = {a.key: a.key for a in questionnaire.areas} | {TOTAL: "IFO-totalt"}
+    names = {a.key: a.key for a in questionnaire.areas} | {TOTAL: questionnaire.total_label}
     width = max(len(q.short or q.key) for q in questionnaire.questions) + 2
     lines = [
         f"{document['round']} · {document['municipality']['kommunkod']} {document['municipality']['name']}"

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from analysis import TOTAL
 from questionnaires import QuestionKind, Questionnaire, Role
+from questionnaires.extract import total_label_context
 from reports.data import AreaRow, Figure, FreeTextArea, QuestionSection, ReportData, Target
 from reports.formats import FORMATS
 from survey.i18n import Catalogs
@@ -73,7 +74,7 @@ async def build_report_data(
     qt = questionnaire_texts.pgettext
     _ = messages.gettext
     area_names = {a.key: qt(f"{questionnaire.key}:area.{a.key}", a.name) for a in questionnaire.areas}
-    area_names[TOTAL] = _("IFO-totalt")
+    area_names[TOTAL] = qt(total_label_context(questionnaire.key), questionnaire.total_label)
     sections = []
     for question in questionnaire.questions:
         if question.kind is not QuestionKind.RATING or question.scale is None:

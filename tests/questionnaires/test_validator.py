@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from questionnaires import QuestionnaireError, load_file, parse, validate
+from questionnaires import Presentation, QuestionnaireError, load_file, parse, validate
 from questionnaires.loader import shipped_files
 
 MINIMAL = {
@@ -26,11 +26,21 @@ MINIMAL = {
             ]
         },
         "tio": {"options": [{"key": f"s{n}", "code": n, "label": str(n)} for n in range(1, 11)]},
+        "lite": {
+            "presentation": "smileys",
+            "options": [
+                {"key": "ja", "code": 1, "label": "Ja", "role": "positive"},
+                {"key": "lite", "code": 2, "label": "Lite", "role": "negative"},
+                {"key": "nej", "code": 3, "label": "Nej", "role": "negative"},
+                {"key": "vet_inte", "code": 4, "label": "Vet inte", "role": "excluded"},
+            ],
+        },
     },
     "questions": [
         {"key": "hjalp", "kind": "rating", "text": "Fick du hjälp?", "scale": "ja_nej"},
         {"key": "betyg", "kind": "index", "text": "Betyg 1–10?", "scale": "tio"},
         {"key": "forslag", "kind": "text", "text": "Förslag?", "max_length": 500},
+        {"key": "lyssnat", "kind": "rating", "text": "Har jag lyssnat på dig?", "scale": "lite"},
     ],
     "indices": [{"key": "nki", "kind": "nki", "name": "Nöjd-Kund-Index", "questions": ["betyg"]}],
 }
@@ -68,11 +78,34 @@ def test_a_sound_definition_has_no_problems_and_builds_frozen_objects():
         (lambda r: r["indices"][0].update(questions=["hjalp"]), "'hjalp' is not a question of kind 'index'"),
         (lambda r: r.update(version=0), "version: must be a whole number from 1"),
         (lambda r: r["scales"]["tio"]["options"].pop(0), "must have the codes 1, 2, … n"),
+        (lambda r: r["scales"]["ja_nej"].update(presentation="emoji"), "unknown presentation 'emoji'"),
+        (
+            lambda r: r["scales"]["ja_nej"].update(presentation="smileys"),
+            "has 3 answer steps (happy, neutral, sad), not 2",
+        ),
+        (lambda r: r["scales"]["lite"]["options"][1].update(role="positive"), "must be positive, negative, negative"),
+        (lambda r: r["scales"]["lite"]["options"].reverse(), "must be positive, negative, negative"),
+        (
+            lambda r: r["scales"]["lite"]["options"].insert(0, r["scales"]["lite"]["options"].pop()),
+            "after the three faces",
+        ),
+        (lambda r: r.update(total_label=" "), "total_label: must be a non-empty text"),
+        (lambda r: r["areas"].append({"key": "total", "name": "Alla"}), "'total' is reserved"),
     ],
 )
 def test_each_problem_is_reported_with_where_it_is(change, expected):
     problems = validate(mutated(change))
     assert any(expected in p for p in problems), problems
+
+
+def test_a_smiley_scale_draws_happy_neutral_sad_and_a_question_mark_for_vet_inte():
+    questionnaire = parse(MINIMAL)
+    assert questionnaire.total_label == "Totalt", "the default when a file names none"
+    smileys = questionnaire.question("lyssnat").scale
+    assert smileys.presentation is Presentation.SMILEYS
+    assert [smileys.face(o.key) for o in smileys.options] == ["happy", "neutral", "sad", "unsure"]
+    plain = questionnaire.question("hjalp").scale
+    assert plain.presentation is Presentation.PLAIN and plain.face("ja") == ""
 
 
 def test_every_problem_is_listed_not_only_the_first():
@@ -89,7 +122,7 @@ def test_every_problem_is_listed_not_only_the_first():
 
 
 def test_a_file_must_be_named_after_the_key_and_version_inside_it(tmp_path: Path):
-    ifo = shipped_files()[0]
+    ifo = next(path for path in shipped_files() if path.name == "ifo-1.toml")
     wrong = tmp_path / "ifo-2.toml"
     wrong.write_bytes(ifo.read_bytes())
     with pytest.raises(QuestionnaireError, match=r"file name must be 'ifo-1\.toml'"):
