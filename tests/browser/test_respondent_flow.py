@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from questionnaires import load_shipped
+from tests.browser.devices import IPAD, PHONE, Device
 
 if TYPE_CHECKING:
     from tests.browser.conftest import LiveServer
@@ -29,23 +30,7 @@ MIN_TOUCH_TARGET = 44  # CSS px, WCAG 2.5.5
 GO_BACK_AT = 3  # the question where the respondent presses "Tillbaka" once
 
 
-@dataclass(frozen=True)
-class Device:
-    name: str
-    width: int
-    height: int
-    is_mobile: bool
-
-    def context_options(self) -> dict[str, object]:
-        return {
-            "viewport": {"width": self.width, "height": self.height},
-            "has_touch": True,
-            "is_mobile": self.is_mobile,
-            "locale": "sv-SE",
-        }
-
-
-DEVICES = [Device("ipad", 810, 1080, is_mobile=False), Device("phone", 390, 844, is_mobile=True)]
+DEVICES = [IPAD, PHONE]
 
 
 @dataclass
