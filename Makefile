@@ -4,13 +4,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: demo test install system-deps messages bench clean
 
 demo: $(INSTALLED)
 	$(BIN)/brukarenkat demo
 
-test: $(INSTALLED) system-deps
+test: $(INSTALLED) system-deps $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
@@ -30,16 +31,24 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
+# axe-core for the accessibility test (tests/browser/test_accessibility.py), at the version package-lock.json pins.
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 # Debian packages the tests use: chromium (browser tests), PostgreSQL (the second database), poppler-utils
-# (reading PDFs back), zbar-tools (decoding the QR codes on printed cards), fonts-noto-core (Arabic script and
-# Ethiopic on cards and pages). WeasyPrint's Pango comes with chromium's dependencies on Debian.
+# (reading PDFs back), zbar-tools (decoding the QR codes on printed cards), espeak-ng (draft read-aloud audio),
+# fonts-noto-core (Arabic script and Ethiopic on cards and pages), nodejs and npm (installing axe-core).
+# WeasyPrint's Pango comes with chromium's dependencies on Debian.
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	command -v zbarimg >/dev/null || missing="$$missing zbar-tools"; \
+	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
 	[ -d /usr/share/fonts/truetype/noto ] || missing="$$missing fonts-noto-core"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
@@ -62,4 +71,4 @@ bench: $(INSTALLED)
 	$(BIN)/python bench/submit.py
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .ruff_cache
+	rm -rf $(VENV) data .pytest_cache .ruff_cache node_modules

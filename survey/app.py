@@ -15,6 +15,7 @@ from litestar.static_files import create_static_files_router
 from survey.config import Settings
 from survey.platform import Platform
 from survey.routes.api import api_router
+from survey.routes.audio import audio_router
 from survey.routes.card_links import card_link_router
 from survey.routes.kiosk import kiosk_router
 from survey.routes.respondent import respondent_router
@@ -67,7 +68,15 @@ def create_app(settings: Settings) -> Litestar:
 
     static = create_static_files_router(path="/static", directories=[STATIC], include_in_schema=False)
     return Litestar(
-        route_handlers=[respondent_router, kiosk_router, api_router, staff_router(settings), card_link_router, static],
+        route_handlers=[
+            respondent_router,
+            kiosk_router,
+            api_router,
+            staff_router(settings),
+            card_link_router,
+            audio_router,
+            static,
+        ],
         dependencies={
             "platform": Provide(lambda: platform, sync_to_thread=False, use_cache=True),
             "db_session": Provide(platform.session),

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from questionnaires import QuestionnaireError, load_file, load_shipped
 from questionnaires.loader import shipped_files
+from survey.cli_audio import cmd_audio_generate
 from survey.cli_reports import (
     cmd_import_responses,
     cmd_import_rikssnitt,
@@ -379,6 +380,16 @@ def _parser() -> argparse.ArgumentParser:
     goal.add_argument("--question", required=True)
     goal.add_argument("--percent", type=int, required=True)
     goal.set_defaults(run=cmd_targets_set)
+
+    audio = commands.add_parser("audio", help="audio for the read-aloud buttons").add_subparsers(metavar="ACTION")
+    drafts = audio.add_parser("generate", help="draft audio of a questionnaire's texts with espeak-ng")
+    drafts.add_argument("--questionnaire", required=True, help="questionnaire key, e.g. ifo")
+    drafts.add_argument("--version", type=int, help="questionnaire version (default: the newest)")
+    drafts.add_argument(
+        "--locale", action="append", help="language code, e.g. sv (repeatable; default: every language offered)"
+    )
+    drafts.add_argument("--out", help="audio folder (default: BRUKARENKAT_AUDIO_DIR, else ./audio)")
+    drafts.set_defaults(run=cmd_audio_generate)
     return parser
 
 

@@ -41,6 +41,16 @@ class Settings:
     given as `*:key` reads every municipality. Sent as `Authorization: Bearer <key>`. Empty: no API access
     to results. (Staff accounts and roles replace this in the staff UI.)"""
 
+    audio_dir: str = "audio"
+    """Folder of recorded audio for the "Lyssna" buttons, as `<questionnaire>/<language>/<text key>.mp3` (or
+    .m4a, .ogg, .opus, .wav). Read when the app starts; where a text has no recording, or the folder is missing,
+    the browser's speech synthesis reads instead."""
+
+    accessibility_contact: str = ""
+    """Where respondents report an accessibility problem, shown on the accessibility statement
+    (`/tillganglighet`, required by DOS-lagen): an email address or a web address (`https://…`). Empty: the
+    statement asks them to tell the staff who gave them the link or card."""
+
     debug: bool = False
     """Show tracebacks in error pages. Never in production: they can reveal answers."""
 

@@ -21,7 +21,7 @@ from babel.messages.pofile import read_po
 from babel.support import Translations
 
 from questionnaires import Questionnaire
-from questionnaires.extract import translatable_texts
+from questionnaires.extract import respondent_texts
 
 SOURCE_LOCALE = "sv"
 """Both gettext domains are written in Swedish: translators in Swedish social services work from Swedish."""
@@ -133,13 +133,14 @@ class Catalogs:
 
     def offered_for(self, questionnaire: Questionnaire) -> list[Language]:
         """Languages in which this questionnaire can be answered from the first page to the last:
-        every text of the questionnaire and every string of the UI (messages.pot) translated."""
+        every text of the questionnaire its pages show and every string of the UI (messages.pot) translated.
+        The total label of reports is not among them: a report falls back to Swedish for it."""
         if questionnaire.ident not in self._offered:
             self._offered[questionnaire.ident] = self._complete_languages(questionnaire)
         return self._offered[questionnaire.ident]
 
     def _complete_languages(self, questionnaire: Questionnaire) -> list[Language]:
-        texts = translatable_texts(questionnaire)
+        texts = respondent_texts(questionnaire)
         return [
             language
             for code, language in self.languages.items()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from questionnaires import Questionnaire, load_shipped
+from survey.audio import AudioIndex
 from survey.auth import Passwords, Sessions
 from survey.cards import CardCodes
 from survey.config import Settings
@@ -32,11 +33,14 @@ class Platform:
     kiosk_links: Signer
     card_codes: CardCodes
     """Signs kiosk ids into the link that turns a tablet into a survey station (revocable in the database)."""
+    audio: AudioIndex
+    """The recordings for read-aloud, listed once at start-up (survey/audio.py)."""
 
     @classmethod
     def build(cls, settings: Settings) -> Platform:
         engine = create_engine(settings)
         catalogs = Catalogs()
+        audio = AudioIndex.scan(settings.audio_dir)
         return cls(
             settings=settings,
             engine=engine,
@@ -45,11 +49,12 @@ class Platform:
             answers_signer=Signer(settings.secret_key, ANSWERS_COOKIE),
             questionnaires=load_shipped(),
             catalogs=catalogs,
-            pages=Pages(catalogs),
+            pages=Pages(catalogs, audio),
             passwords=Passwords(),
             staff_sessions=Sessions(settings.secret_key),
             kiosk_links=Signer(settings.secret_key, KIOSK_LINK),
             card_codes=CardCodes(settings.secret_key),
+            audio=audio,
         )
 
     async def session(self) -> AsyncIterator[AsyncSession]:

@@ -23,6 +23,7 @@ from survey.routes.kiosk_mode import KioskPage, KioskRole, kiosk_start_url, refu
 from survey.routes.locale import cleared_language_cookie
 from survey.routes.problems import N_, PROBLEMS, link_problem_page
 from survey.routes.staff.base import staff_cookies_cleared
+from survey.routes.statement import STATEMENT, statement_page
 from survey.services.errors import InvalidInput
 from survey.services.kiosks import (
     KioskProblem,
@@ -148,6 +149,23 @@ async def kiosk_start(
     return _html(page, cookies=cookies)
 
 
+@get(f"/kiosk/{{link:str}}/{STATEMENT}")
+async def kiosk_statement(
+    link: FromPath[str],
+    platform: NamedDependency[Platform],
+    db_session: NamedDependency[AsyncSession],
+    area: FromQuery[str | None] = None,
+) -> Response[str]:
+    """The accessibility statement from a kiosk's start screen, with the way back to it. Not in kiosk mode: no
+    respondent has a token yet, so there is nothing to wipe, and a reader must not be timed out of it."""
+    station = await _station(platform, db_session, link)
+    chosen = station.area_for(area)
+    back = f"/kiosk/{link}"
+    if chosen is not None and station.unit.area is None:
+        back = kiosk_start_url(platform, station.kiosk.id, chosen)
+    return statement_page(platform, platform.settings.default_locale, back=back)
+
+
 KIOSK_STARTS = RateLimitConfig(rate_limit=("minute", 30), set_rate_limit_headers=False, store="kiosk_starts")
 """A kiosk link works like a key until revoked; one tablet starts a survey every few minutes, so a machine
 starting dozens a minute is minting tokens, not handing the tablet over (per address, in memory per worker)."""
@@ -227,7 +245,7 @@ def _invalid(request: Request, _: InvalidInput) -> Response[str]:
 
 kiosk_router = Router(
     path="/",
-    route_handlers=[kiosk_start, kiosk_begin, abandon],
+    route_handlers=[kiosk_start, kiosk_begin, abandon, kiosk_statement],
     exception_handlers={KioskRefused: _kiosk_refused, LinkRefused: _link_refused, InvalidInput: _invalid},
     include_in_schema=False,
 )

@@ -20,6 +20,7 @@ from survey.progress import COOKIE, answers_cookie, cleared_cookie, read_answers
 from survey.routes.kiosk_mode import refused_kiosk, survey_kiosk, thanks_kiosk
 from survey.routes.locale import cleared_language_cookie, language_cookie, respondent_locale
 from survey.routes.problems import link_problem_page
+from survey.routes.statement import STATEMENT, accessibility_statement, statement_page
 from survey.services.errors import InvalidInput
 from survey.services.responses import LinkRefused, OpenLink, open_link, submit_response
 from survey.services.rounds import swedish_today
@@ -208,6 +209,26 @@ async def thanks(
     return _html(platform.pages.render("thanks.html", locale=locale, kiosk=kiosk))
 
 
+@get(f"/s/{{token:str}}/{STATEMENT}")
+async def survey_statement(
+    request: Request,
+    token: FromPath[str],
+    platform: NamedDependency[Platform],
+    db_session: NamedDependency[AsyncSession],
+    fran: FromQuery[str | None] = None,
+) -> Response[str]:
+    """The accessibility statement within a survey: in its language, under a kiosk's idle timer, and with a link
+    back to the page it was opened from (`?fran=` a question's number or `granska`; else the welcome page)."""
+    link = await _open(platform, db_session, token)
+    back = f"/s/{token}"
+    if fran == "granska":
+        back = f"/s/{token}/review"
+    elif fran is not None and fran.isdecimal() and 1 <= int(fran) <= len(link.questionnaire.questions):
+        back = f"/s/{token}/{int(fran)}"
+    kiosk = await survey_kiosk(platform, db_session, link, token)
+    return statement_page(platform, _locale_for(request, platform, link), back=back, kiosk=kiosk)
+
+
 def _locale_for(request: Request, platform: Platform, link: OpenLink) -> str:
     offered = [language.code for language in platform.catalogs.offered_for(link.questionnaire)]
     return respondent_locale(request, platform, offered=offered)
@@ -225,7 +246,17 @@ def _invalid(request: Request, _: InvalidInput) -> Response[str]:
 
 respondent_router = Router(
     path="/",
-    route_handlers=[home, welcome, show_question, answer_question, review, submit, thanks],
+    route_handlers=[
+        home,
+        welcome,
+        show_question,
+        answer_question,
+        review,
+        submit,
+        thanks,
+        accessibility_statement,
+        survey_statement,
+    ],
     exception_handlers={LinkRefused: _refused, InvalidInput: _invalid},
     include_in_schema=False,
 )

@@ -144,7 +144,8 @@
     }
     var count = warning.querySelector("[data-kiosk-count]");
     var button = warning.querySelector("[data-kiosk-continue]");
-    var warnFor = Math.min(30, seconds / 3);
+    // WCAG 2.2.1: at least 20 s to say "not done yet"; at most 30 s, or a third of a long idle time.
+    var warnFor = Math.min(30, Math.max(20, seconds / 3));
     var last = Date.now();
     var shown = false;
     var focusBefore = null;

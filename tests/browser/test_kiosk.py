@@ -44,8 +44,8 @@ BACK_PRESSES = len(IFO.questions) + 6
 """More than the pages one respondent goes through: Back as far as the history reaches."""
 RETURN_TIMEOUT_MS = 20_000
 """The thank-you page returns after 8 s (10 s without script)."""
-WARNING_MS = min(30, MIN_IDLE_SECONDS // 3) * 1000
-"""kiosk.js warns for the last min(30 s, a third of the idle time)."""
+WARNING_MS = min(30, max(20, MIN_IDLE_SECONDS // 3)) * 1000
+"""kiosk.js warns for the last third of the idle time, at least 20 s (WCAG 2.2.1) and at most 30 s."""
 
 
 # --- set-up in the live server's database ---------------------------------------------------------
@@ -238,7 +238,7 @@ def test_the_next_respondent_cannot_reach_the_answers_of_the_last(tablet: Tablet
 
 @pytest.mark.browser
 def test_an_idle_tablet_warns_then_wipes_the_answers(tablet: Tablet, live_server: LiveServer) -> None:
-    """Idle time is the kiosk's shortest (30 s, the last 10 s warned); the page's clock is Playwright's, so the test
+    """Idle time is the kiosk's shortest (30 s, the last 20 s warned); the page's clock is Playwright's, so the test
     moves time on instead of waiting for it."""
     context, page = tablet.context, tablet.page
     url = kiosk_url(live_server, unit_key="hvb_entren", area="ensamkommande", idle_seconds=MIN_IDLE_SECONDS)

@@ -12,6 +12,7 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
+from questionnaires import load_shipped
 from survey.i18n import Catalogs, negotiate, text_direction, translations_root
 from tests.factories import IFO, open_round, tokens
 
@@ -33,8 +34,28 @@ def test_negotiation_picks_the_best_offered_language(header, expected):
     assert negotiate(header, ["sv", "en"], "sv") == expected
 
 
+ENABLED = ["sv", "sv_lattlast", "en", "ar", "so", "fa_AF", "fa", "ti", "fi", "se"]
+
+
+def test_ten_languages_are_enabled_each_in_its_own_name_and_direction():
+    languages = Catalogs().languages
+    assert list(languages) == ENABLED
+    assert (
+        languages["fa_AF"].name == "دری" and languages["fa_AF"].direction == "rtl" and languages["fa_AF"].tag == "fa-AF"
+    )
+    assert languages["sv_lattlast"].tag == "sv" and languages["ti"].name == "ትግርኛ"
+
+
 def test_every_enabled_language_is_offered_for_ifo_when_complete():
-    assert [language.code for language in Catalogs().offered_for(IFO)] == ["sv", "en"]
+    assert [language.code for language in Catalogs().offered_for(IFO)] == ENABLED
+
+
+def test_a_new_questionnaire_waits_for_its_translations():
+    """barn@1 and placerad@1 are translated into English only so far: offered in Swedish and English."""
+    catalogs = Catalogs()
+    for ident in ("barn@1", "placerad@1"):
+        offered = [language.code for language in catalogs.offered_for(load_shipped()[ident])]
+        assert offered == ["sv", "en"], ident
 
 
 def _translations_with(tmp_path: Path, domain: str, change: Callable[[Catalog], None]) -> Path:
@@ -55,12 +76,12 @@ def test_a_language_missing_one_questionnaire_text_is_not_offered(tmp_path: Path
         catalog.get("Ingen skillnad", context="ifo:forandring.ingen_skillnad").string = ""
 
     root = _translations_with(tmp_path, "questionnaires", blank)
-    assert [language.code for language in Catalogs(root).offered_for(IFO)] == ["sv"]
+    assert [language.code for language in Catalogs(root).offered_for(IFO)] == [c for c in ENABLED if c != "en"]
 
 
 def test_a_fuzzy_ui_string_keeps_the_language_from_being_offered(tmp_path: Path):
     root = _translations_with(tmp_path, "messages", lambda catalog: catalog.get("Nästa").flags.add("fuzzy"))
-    assert [language.code for language in Catalogs(root).offered_for(IFO)] == ["sv"]
+    assert [language.code for language in Catalogs(root).offered_for(IFO)] == [c for c in ENABLED if c != "en"]
 
 
 def test_an_untranslated_staff_page_does_not_hold_back_a_respondent_language(tmp_path: Path):
@@ -72,7 +93,7 @@ def test_an_untranslated_staff_page_does_not_hold_back_a_respondent_language(tmp
                 message.string = ""
 
     root = _translations_with(tmp_path, "staff", blank_all)
-    assert [language.code for language in Catalogs(root).offered_for(IFO)] == ["sv", "en"]
+    assert [language.code for language in Catalogs(root).offered_for(IFO)] == ENABLED
 
 
 def test_the_message_templates_are_up_to_date_with_the_code(tmp_path: Path):

@@ -160,7 +160,8 @@ async def test_unknown_pages_get_a_swedish_not_found_page(client):
 
 
 async def test_pages_are_small_and_need_no_script(client, platform, session):
-    """A cheap tablet on a weak connection: every page with its stylesheet well under 20 kB, no JavaScript."""
+    """A cheap tablet on a weak connection: every page with its stylesheet well under 20 kB, no JavaScript needed
+    (read-aloud's script only shows buttons that are rendered hidden)."""
     await open_round(session)
     [token] = await tokens(platform, session)
     stylesheet = await client.get("/static/survey.css")
@@ -168,4 +169,4 @@ async def test_pages_are_small_and_need_no_script(client, platform, session):
     for path in (f"/s/{token}", f"/s/{token}/1", f"/s/{token}/review"):
         page = await client.get(path)
         assert len(page.content) + len(stylesheet.content) < 20_000, path
-        assert "<script" not in page.text
+        assert re.findall(r"<script[^>]*>", page.text) in ([], ['<script src="/static/read-aloud.js" defer>']), path

@@ -40,6 +40,9 @@ async def rounds_page(
         rounds=rounds,
         questionnaires=platform.questionnaires,
         idents=sorted(platform.questionnaires),
+        default_ident=max(
+            (q for q in platform.questionnaires.values() if q.key == "ifo"), key=lambda q: q.version
+        ).ident,
     )
 
 
