@@ -103,3 +103,81 @@ class ReportData:
     generated_on: dt.date = field(default_factory=dt.date.today)
     free_texts: tuple[FreeTextArea, ...] = ()
     """Free-text answers as the analyst redacted them, per area of at least `min_valid` respondents."""
+    comparison: ComparisonSection | None = None
+    """This municipality against the others on the platform (and imported ones), IFO-totalt per question."""
+
+
+@dataclass(frozen=True, slots=True)
+class FunnelPoint:
+    """One shown municipality in a funnel plot."""
+
+    label: str
+    share: float
+    valid: int
+    role: str
+    """`focus` (the municipality the plot is for), `group` (a member of the chosen group) or `other`."""
+
+
+@dataclass(frozen=True, slots=True)
+class FunnelCurve:
+    """The lower and upper control limit at one level (0.95, 0.998) for each n."""
+
+    level: float
+    n: tuple[int, ...]
+    low: tuple[float, ...]
+    high: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Funnel:
+    title: str
+    centre: float
+    """The national share the limits are drawn around (0–1)."""
+    centre_label: str
+    """What the centre is: rikssnitt computed on the platform, or imported with its source."""
+    points: tuple[FunnelPoint, ...]
+    curves: tuple[FunnelCurve, ...]
+    group_label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rank:
+    """Place 1 is the highest share; low–high is the 95 % interval of the place under resampling."""
+
+    rank: int
+    low: int
+    high: int
+    of: int
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonLine:
+    """One question (IFO-totalt) of the municipality against the others."""
+
+    key: str
+    short: str
+    own: Figure
+    rank: Rank | None
+    position: str | None
+    """analysis.funnel.Position's value (above_998 … below_998), worded by the renderer; None when hidden."""
+    national: Figure
+    """Every shown municipality pooled, or the imported rikssnitt (then without n)."""
+    group_pooled: Figure | None
+    group_mean: float | None
+    """The unweighted mean of the group members' shares (0–1), as Kolada computes group averages."""
+    funnel: Funnel
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonSection:
+    area: str
+    """The area compared (its name), usually IFO-totalt."""
+    group: str | None
+    """The group's label (a län or a named group)."""
+    group_members: int
+    group_shown: int
+    municipalities_shown: int
+    municipalities_too_few: int
+    sources: tuple[str, ...]
+    """Where figures not from the platform come from ("Kolada"), each printed as "Källa: …"."""
+    lines: tuple[ComparisonLine, ...]

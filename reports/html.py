@@ -9,9 +9,20 @@ from typing import Any
 from babel.numbers import format_decimal, format_percent
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from reports.charts import describe, question_chart, svg, trend_chart
-from reports.data import ReportData
-from reports.formatting import date, figure, percent, translator
+from reports.charts import describe, describe_funnel, funnel_grid, question_chart, svg, trend_chart
+from reports.data import ComparisonSection, ReportData
+from reports.formatting import (
+    date,
+    figure,
+    number,
+    percent,
+    position_words,
+    rank_text,
+    share_percent,
+    translator,
+)
+
+NBSP = "\u00a0"
 
 
 def _environment(translations: gettext.NullTranslations) -> Environment:
@@ -77,7 +88,77 @@ def context(data: ReportData, translations: gettext.NullTranslations) -> dict[st
         "generated": date(data.generated_on, locale),
         "trend_chart": svg(trend_chart(data, locale=locale)) if len(data.trend_rounds) > 1 else None,
         "trend_alt": _trend_alt(data, _),
+        "comparison": _comparison(data, data.comparison, translations) if data.comparison else None,
     }
+
+
+def _comparison(data: ReportData, comparison: ComparisonSection, translations: gettext.NullTranslations) -> dict:
+    """The section "Jämförelse med andra kommuner": its lead, one table row per question and the small funnels."""
+    _ = translations.gettext
+    locale = data.locale
+    lead = [
+        _("Här jämförs %(municipality)s med andra kommuner på andelen positiva svar för %(area)s.")
+        % {"municipality": data.municipality, "area": comparison.area},
+        translations.ngettext(
+            "Jämförelsen omfattar %(shown)s kommun med minst %(min)s svar på frågan.",
+            "Jämförelsen omfattar %(shown)s kommuner med minst %(min)s svar på frågan.",
+            comparison.municipalities_shown,
+        )
+        % {"shown": number(comparison.municipalities_shown, locale), "min": number(data.min_valid, locale)},
+    ]
+    if comparison.municipalities_too_few:
+        lead.append(
+            translations.ngettext(
+                "%(count)s kommun har för få svar och visas inte.",
+                "%(count)s kommuner har för få svar och visas inte.",
+                comparison.municipalities_too_few,
+            )
+            % {"count": number(comparison.municipalities_too_few, locale)}
+        )
+    if comparison.group:
+        lead.append(
+            _("Gruppen är %(group)s: %(shown)s av dess %(members)s kommuner har tillräckligt många svar.")
+            % {
+                "group": comparison.group,
+                "shown": number(comparison.group_shown, locale),
+                "members": number(comparison.group_members, locale),
+            }
+        )
+    rows = []
+    for line in comparison.lines:
+        rows.append(
+            {
+                "key": line.key,
+                "short": line.short,
+                "own": figure(line.own, locale) if line.own.shown else _("för få svar"),
+                "hidden": not line.own.shown,
+                "rank": rank_text(line.rank, locale, _) if line.own.shown else "",
+                # "(95 %)" stays on one line: the msgids use a plain space, print must not break it.
+                "position": position_words(line.position, _).replace(" %", NBSP + "%") if line.own.shown else "",
+                "group_pooled": _figure_or_hidden(line.group_pooled, locale, _),
+                "group_mean": share_percent(line.group_mean, locale) if line.group_mean is not None else "",
+                "national": figure(line.national, locale) if line.national.shown else "",
+            }
+        )
+    alt = " ".join(
+        f"{line.short}: "
+        + describe_funnel(line.funnel, locale=locale, gettext=_, position=line.position if line.own.shown else None)
+        for line in comparison.lines
+    )
+    return {
+        "data": comparison,
+        "lead": " ".join(lead),
+        "sources": [_("Källa: %(source)s") % {"source": source} for source in comparison.sources],
+        "rows": rows,
+        "chart": svg(funnel_grid(comparison.lines, locale=locale, gettext=_)),
+        "alt": alt,
+    }
+
+
+def _figure_or_hidden(fig: Any, locale: str, _: Any) -> str:
+    if fig is None:
+        return ""
+    return figure(fig, locale) if fig.shown else _("för få svar")
 
 
 def _trend_alt(data: ReportData, _: Any) -> str:

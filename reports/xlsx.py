@@ -11,8 +11,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.data import Figure, ReportData
-from reports.formatting import Gettext, translator
+from reports.data import ComparisonSection, Figure, ReportData
+from reports.formatting import Gettext, position_words, translator
 
 PERCENT = "0%"
 MAX_SHEET_NAME = 31
@@ -25,6 +25,8 @@ def render(data: ReportData, translations: gettext.NullTranslations | None = Non
     summary = book.active
     summary.title = _("Sammanfattning")[:MAX_SHEET_NAME]
     _summary(summary, data, _)
+    if data.comparison is not None:
+        _comparison(book.create_sheet(_("Jämförelse")[:MAX_SHEET_NAME]), data, data.comparison, _)
     for section in data.sections:
         sheet = book.create_sheet(section.short[:MAX_SHEET_NAME] or section.key)
         sheet.append([section.text])
@@ -66,6 +68,64 @@ def _free_texts(sheet: Worksheet, data: ReportData, _: Gettext) -> None:
             cell.data_type = "s"  # a respondent's "=HYPERLINK(…)" stays text, never a formula
     sheet.column_dimensions["A"].width = 30
     sheet.column_dimensions["B"].width = 100
+
+
+def _comparison(sheet: Worksheet, data: ReportData, comparison: ComparisonSection, _: Gettext) -> None:
+    """One row per question: the municipality's share, rank with interval and funnel position, the group (pooled
+    and as the unweighted mean of its municipalities' shares) and the national figure. A hidden own figure leaves
+    its share, n, rank and position empty, the share's cell with a note."""
+    title = f"{_('Jämförelse med andra kommuner')} – {data.municipality} – {comparison.area} – {data.round_key}"
+    sheet.append([title])
+    sheet["A1"].font = Font(bold=True)
+    group = comparison.group or _("Gruppen")
+    sheet.append(
+        [
+            _("Fråga"),
+            _("Andel positiva"),
+            _("Antal svar"),
+            _("Plats"),
+            _("Plats, intervall från"),
+            _("Plats, intervall till"),
+            _("Antal kommuner"),
+            _("Mot rikssnitt"),
+            _("%(group)s, poolat") % {"group": group},
+            _("%(group)s, antal svar") % {"group": group},
+            _("%(group)s, medel av kommunernas andelar") % {"group": group},
+            _("Rikssnitt"),
+            _("Rikssnitt, antal svar"),
+        ]
+    )
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for line in comparison.lines:
+        sheet.append([line.short])
+        row = sheet.max_row
+        own = line.own
+        _put(sheet, row, 2, own.share, own, _)
+        _put(sheet, row, 3, own.valid, own, _, number_format="0")
+        if own.shown and line.rank is not None:
+            for column, value in enumerate((line.rank.rank, line.rank.low, line.rank.high, line.rank.of), start=4):
+                sheet.cell(row, column, value).number_format = "0"
+        if own.shown and line.position:
+            sheet.cell(row, 8, position_words(line.position, _))
+        pooled = line.group_pooled
+        if pooled is not None:
+            _put(sheet, row, 9, pooled.share, pooled, _)
+            _put(sheet, row, 10, pooled.valid, pooled, _, number_format="0")
+        if line.group_mean is not None:
+            sheet.cell(row, 11, line.group_mean).number_format = PERCENT
+        national = line.national
+        if national.shown:
+            share = national.share if national.share is not None else (national.percent or 0) / 100
+            sheet.cell(row, 12, share).number_format = PERCENT
+            if national.valid is not None:
+                sheet.cell(row, 13, national.valid).number_format = "0"
+    sheet.append([])
+    for source in comparison.sources:
+        sheet.append([_("Källa: %(source)s") % {"source": source}])
+    sheet.column_dimensions["A"].width = 28
+    for letter in "HIJKL":
+        sheet.column_dimensions[letter].width = 18
 
 
 def _summary(sheet: Worksheet, data: ReportData, _: Gettext) -> None:

@@ -44,6 +44,9 @@ class Permission(StrEnum):
     ANALYSIS_WRITE = "analysis.write"
     PAPER_IMPORT = "paper.import"
     NATIONAL_VIEW = "national.view"
+    COMPARE_VIEW = "compare.view"
+    """Other municipalities' published aggregates (share, n, interval), never their answers or free text."""
+    GROUPS_MANAGE = "groups.manage"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -54,6 +57,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ROUNDS_MANAGE,
             Permission.USERS_MANAGE,
             Permission.NATIONAL_VIEW,
+            Permission.COMPARE_VIEW,
+            Permission.GROUPS_MANAGE,
         }
     ),
     Role.ADMIN: frozenset(
@@ -66,6 +71,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TOKENS_HAND_OUT,
             Permission.COUNTS_VIEW,
             Permission.PAPER_IMPORT,
+            Permission.COMPARE_VIEW,
         }
     ),
     Role.ANALYST: frozenset(
@@ -77,6 +83,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.RESULTS_VIEW,
             Permission.ANALYSIS_WRITE,
             Permission.PAPER_IMPORT,
+            Permission.COMPARE_VIEW,
         }
     ),
     Role.UNIT_STAFF: frozenset(

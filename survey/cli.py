@@ -14,7 +14,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from questionnaires import QuestionnaireError, load_file, load_shipped
 from questionnaires.loader import shipped_files
 from survey.cli_audio import cmd_audio_generate
+from survey.cli_compare import (
+    cmd_groups_create,
+    cmd_groups_delete,
+    cmd_groups_import,
+    cmd_groups_list,
+    cmd_groups_set,
+    cmd_kolada_export,
+    cmd_kolada_import,
+)
 from survey.cli_reports import (
+    cmd_compare,
     cmd_import_responses,
     cmd_import_rikssnitt,
     cmd_notes_set,
@@ -237,7 +247,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     links = with_session(settings, lambda session: load_demo(session, settings))
     logins = with_session(settings, load_demo_users)
     kiosk = with_session(settings, lambda session: load_demo_kiosk(session, settings))
-    print("\nBrukarenkät demo: survey links (each can be answered once)\n")
+    print("\nBrukarenkät demo. Every figure in it is SYNTHETIC (made up): Dalarna's municipalities have made-up")
+    print("answers, and a hundred more come from a made-up Kolada file, labelled so wherever they are shown.")
+    print("\nSurvey links (each can be answered once)\n")
     for area, url in links:
         print(f"  {area:<20} {url}")
     print(f"\nKiosk (open on a tablet; a fresh link for every respondent):\n  {kiosk}")
@@ -361,6 +373,55 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--locale", default="sv", help="report language (default sv)")
     report.add_argument("-o", "--output", required=True, help="file to write (a folder with --all-municipalities)")
     report.set_defaults(run=cmd_report)
+
+    compare = commands.add_parser(
+        "compare", help="a municipality against every other: shares, n, intervals, ranks, funnel positions"
+    )
+    compare.add_argument("--round", required=True)
+    compare.add_argument("--municipality", help="kommunkod in focus, e.g. 2085 (needed for --group lan)")
+    compare.add_argument("--group", help="lan (the municipality's län) or the name of a comparison group")
+    compare.add_argument("--area", default="total", help="area key (default: total, e.g. IFO-totalt)")
+    compare.add_argument("--question", help="question key (default: every rated question)")
+    compare.add_argument("--kon", choices=["kvinna", "man"], help="one kön only")
+    shape = compare.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="JSON on stdout (the default)")
+    shape.add_argument("--csv", action="store_true", help="CSV on stdout, one row per municipality and question")
+    compare.add_argument("--plot", help="also draw the funnel plot into FILE.svg, FILE.png or FILE.pdf")
+    compare.set_defaults(run=cmd_compare)
+
+    groups = commands.add_parser("groups", help="comparison groups of municipalities").add_subparsers(metavar="ACTION")
+    groups.add_parser("list", help="list comparison groups and their members").set_defaults(run=cmd_groups_list)
+    group = groups.add_parser("create", help="create a comparison group")
+    group.add_argument("name")
+    group.add_argument("--members", required=True, help="kommunkoder, e.g. 2085,2080,2029")
+    group.add_argument("--description")
+    group.set_defaults(run=cmd_groups_create)
+    group = groups.add_parser("set", help="give a comparison group exactly these members")
+    group.add_argument("name")
+    group.add_argument("--members", required=True, help="kommunkoder, e.g. 2085,2080,2029")
+    group.set_defaults(run=cmd_groups_set)
+    group = groups.add_parser("delete", help="delete a comparison group")
+    group.add_argument("name")
+    group.set_defaults(run=cmd_groups_delete)
+    group = groups.add_parser("import", help="groups from a CSV of kommunkod,group (all rows or none)")
+    group.add_argument("file")
+    group.set_defaults(run=cmd_groups_import)
+
+    kolada = commands.add_parser("kolada", help="Kolada-shaped data").add_subparsers(metavar="ACTION")
+    published = kolada.add_parser(
+        "import", help="published values (Kolada API v3 JSON) of other municipalities, and rikssnitt (0000)"
+    )
+    published.add_argument("file")
+    published.add_argument(
+        "--mapping", help="CSV kpi,questionnaire,question,area (without it only brukarenkat.* KPI ids are understood)"
+    )
+    published.add_argument("--source", default="Kolada", help="where the figures were published (default Kolada)")
+    published.set_defaults(run=cmd_kolada_import)
+    out = kolada.add_parser("export", help="every municipality's shown results of a round as Kolada API v3 JSON")
+    out.add_argument("--round", required=True)
+    out.add_argument("--mapping", help="CSV kpi,questionnaire,question,area: use these KPI ids (others left out)")
+    out.add_argument("-o", "--output", help="file to write (default: stdout)")
+    out.set_defaults(run=cmd_kolada_export)
 
     notes = commands.add_parser("notes", help="the analysis text per question in a report").add_subparsers(
         metavar="ACTION"

@@ -145,3 +145,78 @@ def cmd_targets_set(args: argparse.Namespace) -> int:
     with_session(settings_from_env(), work)
     print(f"måltal for {args.question} in {args.municipality}: at least {args.percent} %")
     return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """One municipality (or none) against every other: JSON or CSV on stdout, and optionally the funnel plot."""
+    import csv
+
+    from survey.comparison_report import funnel
+    from survey.i18n import Catalogs
+    from survey.services.comparison import (
+        CSV_COLUMNS,
+        NationalComparison,
+        comparison_document,
+        comparison_rows,
+        national_comparison,
+    )
+    from survey.services.rounds import get_round
+    from survey.services.tables import rated_questions
+
+    if args.plot and not args.plot.endswith((".svg", ".png", ".pdf")):
+        raise InvalidInput("--plot must name a .svg, .png or .pdf file")
+    questionnaires = load_shipped()
+
+    async def work(session: AsyncSession) -> list[NationalComparison]:
+        survey_round = await get_round(session, args.round)
+        questions = [args.question] if args.question else rated_questions(questionnaires[survey_round.questionnaire])
+        return [
+            await national_comparison(
+                session,
+                questionnaires,
+                round_key=args.round,
+                area=args.area,
+                question=question,
+                group=args.group,
+                focus=args.municipality,
+                kon=args.kon,
+            )
+            for question in questions
+        ]
+
+    comparisons = with_session(settings_from_env(), work)
+    if args.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=["area", "question", *CSV_COLUMNS])
+        writer.writeheader()
+        for comparison in comparisons:
+            for row in comparison_rows(comparison):
+                writer.writerow({"area": comparison.area, "question": comparison.question, **row})
+    else:
+        documents = [comparison_document(c) for c in comparisons]
+        print(json.dumps(documents[0] if args.question else documents, ensure_ascii=False, indent=2))
+    if args.plot:
+        _write_plot(args, comparisons, funnel, Catalogs)
+    return 0
+
+
+def _write_plot(args: argparse.Namespace, comparisons: list[Any], funnel: Any, catalogs: Any) -> None:
+    from reports.charts import funnel_chart, funnel_grid
+    from reports.data import ComparisonLine, Figure
+
+    translations = catalogs().messages("sv")
+    drawn = [
+        funnel(c, title=c.questionnaire.question(c.question).short or c.question, translations=translations)
+        for c in comparisons
+    ]
+    funnels = [f for f in drawn if f is not None]  # a question nobody answered has no centre to draw around
+    if not funnels:
+        raise InvalidInput("no national share to draw a funnel around (no municipality has enough answers)")
+    if len(funnels) == 1:
+        figure = funnel_chart(funnels[0], locale="sv", gettext=translations.gettext)
+    else:
+        lines = [
+            ComparisonLine(f.title, f.title, Figure(None), None, None, Figure(None), None, None, f) for f in funnels
+        ]
+        figure = funnel_grid(lines, locale="sv", gettext=translations.gettext)
+    figure.savefig(args.plot, dpi=150)
+    print(f"wrote {args.plot}", file=sys.stderr)

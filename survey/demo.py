@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from questionnaires import load_shipped
 from survey.auth import Passwords, Role
 from survey.config import Settings
+from survey.demo_comparison import load_comparison_demo
 from survey.models import Kiosk, SurveyRound, Unit, User
 from survey.services.batches import issue_tokens
 from survey.services.kiosks import create_kiosk
@@ -30,7 +31,8 @@ UNIT_OF_AREA = {
 
 
 async def load_demo(session: AsyncSession, settings: Settings) -> list[tuple[str, str]]:
-    """Create the demo round and units if missing, and mint one fresh link per area. Safe to run again."""
+    """Create the demo round and units if missing, with synthetic answers across Dalarna and a synthetic
+    Kolada file for the comparison, and mint one fresh link per area. Safe to run again."""
     questionnaires = load_shipped()
     ifo = questionnaires["ifo@1"]
     today = swedish_today()
@@ -47,6 +49,7 @@ async def load_demo(session: AsyncSession, settings: Settings) -> list[tuple[str
         if key not in existing:
             await create_unit(session, kommunkod=DEMO_MUNICIPALITY, key=key, name=name)
     demo_round = await session.scalar(select(SurveyRound).where(SurveyRound.key == DEMO_ROUND))
+    await load_comparison_demo(session, questionnaires, round_id=demo_round.id, year=demo_round.period_start.year)
     units = await units_of(session, DEMO_MUNICIPALITY)
     await join_round(session, demo_round, kommunkod=DEMO_MUNICIPALITY, unit_ids=[unit.id for unit in units])
     minter = TokenMinter(settings.secret_key)

@@ -239,6 +239,8 @@ class ImportedRikssnitt(Base):
     percent: Mapped[Decimal] = mapped_column(Numeric(6, 3))
     valid: Mapped[int | None] = mapped_column(Integer)
     """The number of valid answers behind it, when published."""
+    source: Mapped[str | None] = mapped_column(String(100))
+    """Where it was published ("Kolada"), as the import named it; None for the CSV import of a round's figures."""
 
 
 class AnalysisText(Base):
@@ -260,3 +262,41 @@ class Target(Base):
     """The questionnaire key (not version): a target holds across years."""
     question: Mapped[str] = mapped_column(String(60), primary_key=True)
     percent: Mapped[int] = mapped_column(Integer)
+
+
+class ComparisonGroup(Base):
+    """A named set of municipalities to compare with ("Liknande kommuner", an SKR kommungrupp, a network):
+    data rather than code, so coordinators can keep SKR's kommungruppsindelning and their own networks current."""
+
+    __tablename__ = "comparison_groups"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class ComparisonGroupMember(Base):
+    """A municipality in a comparison group; a municipality may be in any number of groups."""
+
+    __tablename__ = "comparison_group_members"
+    group_id: Mapped[int] = mapped_column(ForeignKey("comparison_groups.id", ondelete="CASCADE"), primary_key=True)
+    kommunkod: Mapped[str] = mapped_column(ForeignKey("municipalities.kommunkod"), primary_key=True)
+
+
+class PublishedValue(Base):
+    """A share published elsewhere (Kolada) for a municipality that need not be on the platform, so comparisons
+    can show municipalities that answered on paper or another system. Only aggregates, never answers."""
+
+    __tablename__ = "published_values"
+    source: Mapped[str] = mapped_column(String(100), primary_key=True)
+    """Where it was published ("Kolada"); a new import of a source replaces that source's values."""
+    round_id: Mapped[int] = mapped_column(ForeignKey("survey_rounds.id"), primary_key=True)
+    kommunkod: Mapped[str] = mapped_column(String(4), primary_key=True)
+    """Not a foreign key: Kolada's 0000 (riket) is not in the municipality register."""
+    area: Mapped[str] = mapped_column(String(60), primary_key=True)
+    """An area key, or `total` for IFO-totalt."""
+    question: Mapped[str] = mapped_column(String(60), primary_key=True)
+    gender: Mapped[str] = mapped_column(String(1), primary_key=True)
+    """Kolada's T (everyone), K (kvinnor) or M (män)."""
+    percent: Mapped[Decimal] = mapped_column(Numeric(6, 3))
+    count: Mapped[int | None] = mapped_column(Integer)
+    """The number of answers behind the share, when published."""

@@ -22,6 +22,9 @@ POSTGRES_URL = os.environ.get("BRUKARENKAT_TEST_POSTGRES_URL")
 DATABASES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
 DATA_TABLES = (
+    "comparison_group_members",
+    "comparison_groups",
+    "published_values",
     "text_redactions",
     "user_units",
     "users",

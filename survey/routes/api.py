@@ -15,6 +15,7 @@ from litestar.params import FromPath, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from survey.platform import Platform
+from survey.routes.compare_api import compare
 from survey.routes.problems import PROBLEMS
 from survey.routes.results_api import report, results
 from survey.services.errors import InvalidInput, NotFound
@@ -154,7 +155,7 @@ async def submit_survey(
 
 api_router = Router(
     path="/api/v1",
-    route_handlers=[questionnaires, questionnaire, rounds, open_survey, submit_survey, results, report],
+    route_handlers=[questionnaires, questionnaire, rounds, open_survey, submit_survey, results, report, compare],
     exception_handlers={LinkRefused: _refused, InvalidInput: _invalid, NotFound: _not_found},
     tags=["v1"],
 )

@@ -18,8 +18,8 @@ from survey.services.report_data import build_report_data
 from survey.services.results import municipality_results
 
 
-def _authorise(request: Request, platform: Platform, municipality: str) -> None:
-    """401 without a known bearer key; 403 when the key is for another municipality (`*` reads all)."""
+def key_scope(request: Request, platform: Platform) -> str:
+    """The municipality a bearer key reads (`*`: all of them); 401 without a known key."""
     supplied = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
     scope = next(
         (scope for key, scope in platform.settings.api_key_scopes().items()
@@ -28,6 +28,12 @@ def _authorise(request: Request, platform: Platform, municipality: str) -> None:
     )  # fmt: skip
     if scope is None:
         raise NotAuthorizedException("an API key is needed: Authorization: Bearer <key>")
+    return scope
+
+
+def _authorise(request: Request, platform: Platform, municipality: str) -> None:
+    """401 without a known bearer key; 403 when the key is for another municipality (`*` reads all)."""
+    scope = key_scope(request, platform)
     if scope not in ("*", municipality):
         raise PermissionDeniedException(f"this key reads municipality {scope} only")
 

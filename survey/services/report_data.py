@@ -15,9 +15,11 @@ from questionnaires import QuestionKind, Questionnaire, Role
 from questionnaires.extract import total_label_context
 from reports.data import AreaRow, Figure, FreeTextArea, QuestionSection, ReportData, Target
 from reports.formats import FORMATS
+from survey.comparison_report import comparison_section
 from survey.i18n import Catalogs
 from survey.models import Response, TokenBatch
 from survey.services.free_text import report_texts
+from survey.services.groups import LAN
 from survey.services.report_texts import analysis_texts, targets
 from survey.services.results import Rikssnitt, municipality_results, total_history
 from survey.services.rounds import get_round
@@ -56,6 +58,7 @@ async def build_report_data(
     unit_key: str | None = None,
     compare: str | None = None,
     national: Rikssnitt | None = None,
+    compare_group: str | None = LAN,
 ) -> ReportData:
     document = await municipality_results(
         session,
@@ -134,6 +137,18 @@ async def build_report_data(
         unit=unit.name if unit else None,
         trend_rounds=tuple(trend_rounds) if unit is None else (),
         trend=tuple((shorts.get(q, q), tuple(values)) for q, values in history.items()) if unit is None else (),
+        comparison=None
+        if unit is not None
+        else await comparison_section(
+            session,
+            questionnaires,
+            round_key=round_key,
+            kommunkod=kommunkod,
+            translations=messages,
+            question_labels=shorts,
+            area_label=area_names[TOTAL],
+            group=compare_group,
+        ),
         free_texts=await _free_texts(session, questionnaire, survey_round, kommunkod, area_names, qt)
         if unit is None
         else (),

@@ -8,116 +8,19 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
-from analysis import MIN_VALID, TOTAL, AreaTable, Counts, Share, area_table
+from analysis import MIN_VALID, TOTAL, AreaTable, Counts, Share
 from analysis.compare import against_rikssnitt, trend
 from analysis.nki import nki_by_area
 from analysis.shares import ZERO, round_half_up
-from questionnaires import QuestionKind, Questionnaire, Role
-from survey.models import Answer, ImportedRikssnitt, Response, SurveyRound, Unit
+from questionnaires import Questionnaire
+from survey.models import ImportedRikssnitt, SurveyRound
 from survey.services.errors import InvalidInput
 from survey.services.rounds import get_round
+from survey.services.tables import KON_GROUPS, OptionRow, Scope, municipality_tables, overall, table_for, units_of
 from survey.services.units import get_municipality, get_unit
-
-KON_QUESTION = "kon"
-KON_GROUPS = ("kvinna", "man")
-"""The groups reported by kön, as Kolada reports K and M; everyone else is pooled (and protected) as övrigt."""
-
-
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """Whose answers: a round, and one municipality or (None) all of them."""
-
-    round_id: int
-    kommunkod: str | None
-
-
-OptionRow = tuple[str, str, str, tuple[str, ...], int]
-"""(area, question, option, (unit key?, kön option?), number of answers)."""
-
-
-async def _option_counts(
-    session: AsyncSession, scope: Scope, *, units: Mapping[int, str], by_kon: bool
-) -> list[OptionRow]:
-    """(area, question, option, (unit key?, kön option?), n), counted by the database (GROUP BY)."""
-    kon = aliased(Answer)
-    columns = [
-        Response.area,
-        Answer.question,
-        Answer.option,
-        *([Response.unit_id] if units else []),
-        *([kon.option] if by_kon else []),
-    ]
-    query = select(*columns, func.count()).select_from(Response).join(Answer, Answer.response_id == Response.id)
-    if by_kon:
-        query = query.outerjoin(kon, (kon.response_id == Response.id) & (kon.question == KON_QUESTION))
-    query = _where(query.where(Answer.option.is_not(None)), scope).group_by(*columns)
-    rows = []
-    for area, question, option, *groups, n in (await session.execute(query)).all():
-        unit = [units.get(groups.pop(0), "")] if units else []
-        rows.append((area, question, option, (*unit, *(g or "" for g in groups)), n))
-    return rows
-
-
-def _where(query: Any, scope: Scope) -> Any:
-    query = query.where(Response.round_id == scope.round_id)
-    return query if scope.kommunkod is None else query.where(Response.kommunkod == scope.kommunkod)
-
-
-async def respondents_per_area(session: AsyncSession, scope: Scope) -> dict[str, int]:
-    query = _where(select(Response.area, func.count()).group_by(Response.area), scope)
-    return {area: n for area, n in (await session.execute(query)).all()}
-
-
-def _to_counts(rows: list[OptionRow], questionnaire: Questionnaire) -> dict[tuple[str, ...], Counts]:
-    """Fold option counts into positive / negative / excluded by each option's role."""
-    folded: dict[tuple[str, ...], Counts] = {}
-    for area, question_key, option_key, groups, n in rows:
-        question = questionnaire.question(question_key)
-        if question is None or question.kind is not QuestionKind.RATING or question.scale is None:
-            continue
-        option = question.scale.option(option_key)
-        if option is None:
-            raise InvalidInput(f"stored option {option_key!r} is not an option of {question_key!r}")
-        key = (area, question_key, *groups)
-        one = Counts(
-            positive=n if option.role is Role.POSITIVE else 0,
-            negative=n if option.role is Role.NEGATIVE else 0,
-            excluded=n if option.role is Role.EXCLUDED else 0,
-        )
-        folded[key] = folded.get(key, ZERO) + one
-    return folded
-
-
-def rated_questions(questionnaire: Questionnaire) -> list[str]:
-    return [q.key for q in questionnaire.questions if q.kind is QuestionKind.RATING]
-
-
-async def table_for(
-    session: AsyncSession,
-    questionnaire: Questionnaire,
-    scope: Scope,
-    *,
-    units: Mapping[int, str],
-    min_valid: int = MIN_VALID,
-) -> tuple[AreaTable, list[OptionRow]]:
-    """The area table of a municipality, broken down by its units and by kön and protected as a whole, so
-    that no unit's or kön's hidden figure follows from the municipality's and the others'; with the option
-    counts it was made from."""
-    rows = await _option_counts(session, scope, units=units, by_kon=True)
-    dimensions = [*([sorted(units.values())] if units else []), KON_GROUPS]
-    table = area_table(
-        _to_counts(rows, questionnaire),
-        await respondents_per_area(session, scope),
-        areas=[a.key for a in questionnaire.areas],
-        questions=rated_questions(questionnaire),
-        dimensions=dimensions,
-        min_valid=min_valid,
-    )
-    return table, rows
 
 
 def index_document(
@@ -154,10 +57,6 @@ def index_document(
     return documents
 
 
-async def units_of(session: AsyncSession, kommunkod: str) -> dict[int, str]:
-    return {unit.id: unit.key for unit in await session.scalars(select(Unit).where(Unit.kommunkod == kommunkod))}
-
-
 @dataclass(frozen=True, slots=True)
 class Rikssnitt:
     """National shares of a round: imported, or computed from the platform's municipalities."""
@@ -166,7 +65,9 @@ class Rikssnitt:
     """"imported", "computed", or None when there is nothing to compare with."""
     imported: Mapping[tuple[str, str], Fraction]
     by_municipality: Mapping[str, Mapping[tuple[str, str], Counts]]
-    """Computed: each municipality's counts in its included areas (and TOTAL), keyed (area, question)."""
+    """Computed: each municipality's shown figures' counts (areas and TOTAL), keyed (area, question)."""
+    sources: tuple[str, ...] = ()
+    """Imported: where the figures were published ("Kolada"), when the import said."""
 
     def for_municipality(self, kommunkod: str, *, min_valid: int) -> dict[tuple[str, str], Fraction]:
         """The national shares one municipality may see. A computed share is shown only when the rest of the
@@ -190,35 +91,24 @@ async def rikssnitt(
     session: AsyncSession, questionnaire: Questionnaire, round_id: int, *, min_valid: int = MIN_VALID
 ) -> Rikssnitt:
     """Imported figures when the round has any, else computed: weighted over every municipality on the platform
-    (Σ positive / Σ valid, Kolada's definition), counting only areas that meet SKR's inclusion rule."""
+    (Σ positive / Σ valid, Kolada's definition), counting each municipality's figure only where its own report
+    shows it. A hidden figure (an area under SKR's inclusion rule, "för få svar", or hidden to protect another)
+    stays out, so that rikssnitt minus the figures the national view shows can never give one away."""
     imported = (await session.scalars(select(ImportedRikssnitt).where(ImportedRikssnitt.round_id == round_id))).all()
     if imported:
         shares = {(r.area, r.question): Fraction(r.percent) / 100 for r in imported}
-        return Rikssnitt("imported", shares, {})
-    respondents = select(Response.kommunkod, Response.area, func.count()).where(Response.round_id == round_id)
-    included = {
-        (kommunkod, area)
-        for kommunkod, area, n in (await session.execute(respondents.group_by(Response.kommunkod, Response.area))).all()
-        if n >= min_valid
-    }
-    columns = [Response.kommunkod, Response.area, Answer.question, Answer.option]
-    query = (
-        select(*columns, func.count())
-        .join(Answer, Answer.response_id == Response.id)
-        .where(Response.round_id == round_id, Answer.option.is_not(None))
-        .group_by(*columns)
-    )
-    rows: dict[str, list[OptionRow]] = {}
-    for kommunkod, area, question, option, n in (await session.execute(query)).all():
-        if (kommunkod, area) in included:
-            rows.setdefault(kommunkod, []).append((area, question, option, (), n))
+        sources = sorted({r.source for r in imported if r.source})
+        return Rikssnitt("imported", shares, {}, tuple(sources))
     by_municipality = {}
-    for kommunkod, municipality_rows in rows.items():
-        counts: dict[tuple[str, str], Counts] = {}
-        for (area, question), c in _to_counts(municipality_rows, questionnaire).items():
-            for key in ((area, question), (TOTAL, question)):
-                counts[key] = counts.get(key, ZERO) + c
-        by_municipality[kommunkod] = counts
+    for kommunkod, table in (await municipality_tables(session, questionnaire, round_id, min_valid=min_valid)).items():
+        shown = {}
+        for area in [*table.areas, TOTAL]:
+            for question in table.questions:
+                share = overall(table, area, question)
+                if share.suppressed is None:
+                    shown[(area, question)] = share.counts
+        if shown:
+            by_municipality[kommunkod] = shown
     return Rikssnitt("computed" if by_municipality else None, {}, by_municipality)
 
 

@@ -70,6 +70,8 @@ class Foreign:
     kiosk_id: int
     user_id: int
     response_id: str
+    response_ids: tuple[str, ...] = ()
+    """Every response of the other municipality: a page or export listing respondent rows would show their ids."""
 
     def path_values(self) -> dict[str, str]:
         return {
@@ -131,7 +133,7 @@ async def _two_municipalities(platform, session) -> Foreign:  # type: ignore[no-
             None if role is Role.NATIONAL else HOME,
             unit_ids=(home_unit.id,) if role is Role.UNIT_STAFF else (),
         )
-    return Foreign(foreign_unit.id, batch.id, kiosk.id, user.id, response_ids[0])
+    return Foreign(foreign_unit.id, batch.id, kiosk.id, user.id, response_ids[0], tuple(response_ids))
 
 
 async def _foreign_state(session) -> list[tuple]:  # type: ignore[no-untyped-def]
@@ -223,14 +225,15 @@ async def test_no_staff_route_gives_a_role_more_than_it_may_or_another_municipal
             response = await client.post(path, data={**_form(foreign), "_csrf_token": await csrf(client, "/staff/")})
         allowed = route.permission in ROLE_PERMISSIONS[role]
         names_foreign_object = any(p in route.path for p in ("{unit_id", "{batch_id", "{kiosk_id", "{user_id"))
-        body = response.text if response.headers.get("content-type", "").startswith("text") else ""
+        kind = response.headers.get("content-type", "")
+        body = response.text if kind.startswith("text") or "json" in kind else ""
         if not allowed and response.status_code != 403:
             failures.append(f"{route}: {role.value} lacks {route.permission.value} but got {response.status_code}")
         if names_foreign_object and response.status_code not in (403, 404):
             failures.append(f"{route}: another municipality's object gave {response.status_code}, not 403/404")
         if route.method == "GET" and response.headers.get("content-type", "").startswith("application/pdf"):
             failures.append(f"{route}: served a file of another municipality")
-        leaked = [marker for marker in MARKERS if marker in body]
+        leaked = [marker for marker in (*MARKERS, *foreign.response_ids) if marker in body]
         if leaked:
             failures.append(f"{route}: the page shows {leaked}")
         after = await _foreign_state(session)
@@ -262,3 +265,22 @@ async def _answers(session, batch_id: int, count: int) -> None:  # type: ignore[
     for _ in range(count):
         await count_answer(session, batch_id, swedish_today())
     await session.commit()
+
+
+async def test_comparison_pages_show_every_municipality_only_as_an_aggregate(client, platform, session) -> None:
+    """Göteborg's 6 respondents (ungdomar, kontakt all positive) reach Ludvika's analyst and the coordinator as a
+    share and an n on the comparison page and in its exports, and as nothing else: no response, no free text."""
+    foreign = await _two_municipalities(platform, session)
+    query = "round=ifo-2026&area=ungdomar&question=kontakt"
+    for email in ("analyst@ludvika.se", "national@ludvika.se"):
+        client.cookies.clear()
+        await sign_in(client, email)
+        page = (await client.get(f"/staff/compare?{query}")).text
+        row = re.search(r"<th scope=\"row\">Göteborg(.*?)</tr>", page, re.S)
+        assert row is not None, email
+        assert "100" in row.group(1) and ">6<" in row.group(1)
+        for export in ("csv", "json"):
+            body = (await client.get(f"/staff/compare/export?{query}&format={export}")).text
+            assert "Göteborg" in body and "1480" in body
+            assert not any(marker in body for marker in (*MARKERS, *foreign.response_ids)), (email, export)
+        assert not any(marker in page for marker in (*MARKERS, *foreign.response_ids)), email

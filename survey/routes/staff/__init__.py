@@ -7,7 +7,7 @@ from litestar.di import Provide
 
 from survey.auth import STAFF_PATH
 from survey.config import Settings
-from survey.routes.staff import account, free_text, handout, organisation, reporting, rounds
+from survey.routes.staff import account, comparison, free_text, handout, organisation, reporting, rounds
 from survey.routes.staff.base import STAFF_EXCEPTION_HANDLERS, csrf_middleware, current_staff, staff_guard
 
 HANDLERS = [
@@ -44,6 +44,12 @@ HANDLERS = [
     reporting.save_analysis,
     reporting.import_paper,
     reporting.import_national,
+    comparison.compare_page,
+    comparison.compare_export,
+    comparison.groups_page,
+    comparison.save_group,
+    comparison.remove_group,
+    comparison.import_group_file,
 ]
 
 

@@ -137,7 +137,7 @@ async def save_analysis(
     return see_other(f"/staff/rounds/{round_key}/analysis", saved="1")
 
 
-async def _uploaded_text(request: Request[Any, Any, Any]) -> str:
+async def uploaded_text(request: Request[Any, Any, Any]) -> str:
     form = await request.form()
     upload = form.get("file")
     if upload is None or not hasattr(upload, "read"):
@@ -156,7 +156,7 @@ async def _import(
     run: Callable[[str], Awaitable[int]],
 ) -> Response:
     """Run an import of the uploaded CSV: every row stored and committed, or none and every problem listed."""
-    text = await _uploaded_text(request)
+    text = await uploaded_text(request)
     try:
         count = await run(text)
     except ImportRejected as rejected:
