@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from analysis.ranks import Rank
+
 
 @dataclass(frozen=True, slots=True)
 class Figure:
@@ -141,16 +143,6 @@ class Funnel:
 
 
 @dataclass(frozen=True, slots=True)
-class Rank:
-    """Place 1 is the highest share; low–high is the 95 % interval of the place under resampling."""
-
-    rank: int
-    low: int
-    high: int
-    of: int
-
-
-@dataclass(frozen=True, slots=True)
 class ComparisonLine:
     """One question (IFO-totalt) of the municipality against the others."""
 
@@ -158,6 +150,7 @@ class ComparisonLine:
     short: str
     own: Figure
     rank: Rank | None
+    """Place 1 is the highest share; low–high is the 95 % interval of the place under resampling."""
     position: str | None
     """analysis.funnel.Position's value (above_998 … below_998), worded by the renderer; None when hidden."""
     national: Figure

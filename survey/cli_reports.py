@@ -149,17 +149,9 @@ def cmd_targets_set(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """One municipality (or none) against every other: JSON or CSV on stdout, and optionally the funnel plot."""
-    import csv
-
     from survey.comparison_report import funnel
     from survey.i18n import Catalogs
-    from survey.services.comparison import (
-        CSV_COLUMNS,
-        NationalComparison,
-        comparison_document,
-        comparison_rows,
-        national_comparison,
-    )
+    from survey.services.comparison import NationalComparison, comparison_csv, comparison_document, national_comparison
     from survey.services.rounds import get_round
     from survey.services.tables import rated_questions
 
@@ -186,11 +178,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     comparisons = with_session(settings_from_env(), work)
     if args.csv:
-        writer = csv.DictWriter(sys.stdout, fieldnames=["area", "question", *CSV_COLUMNS])
-        writer.writeheader()
-        for comparison in comparisons:
-            for row in comparison_rows(comparison):
-                writer.writerow({"area": comparison.area, "question": comparison.question, **row})
+        sys.stdout.write(comparison_csv(comparisons))
     else:
         documents = [comparison_document(c) for c in comparisons]
         print(json.dumps(documents[0] if args.question else documents, ensure_ascii=False, indent=2))

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from analysis import MIN_VALID, TOTAL, Share, round_half_up
 from analysis.funnel import LEVELS, curve_points, funnel_limits
+from analysis.ranks import Rank
 from questionnaires import Questionnaire
 from reports.data import (
     ComparisonLine,
@@ -18,7 +19,6 @@ from reports.data import (
     Funnel,
     FunnelCurve,
     FunnelPoint,
-    Rank,
 )
 from survey.services.comparison import NationalComparison, national_comparison
 from survey.services.groups import LAN
@@ -80,9 +80,7 @@ def funnel(comparison: NationalComparison, *, title: str, translations: gettext.
 
 def _rank(comparison: NationalComparison) -> Rank | None:
     entry = next((e for e in comparison.view.entries if e.key == comparison.focus), None)
-    if entry is None or entry.rank is None:
-        return None
-    return Rank(entry.rank.rank, entry.rank.low, entry.rank.high, entry.rank.of)
+    return None if entry is None else entry.rank
 
 
 async def comparison_section(

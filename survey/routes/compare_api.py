@@ -6,8 +6,6 @@ the `*` key may put any municipality, or none, in focus."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from litestar import Request, Response, get
@@ -19,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from analysis import TOTAL
 from survey.platform import Platform
 from survey.routes.results_api import key_scope
-from survey.services.comparison import CSV_COLUMNS, comparison_document, comparison_rows, national_comparison
+from survey.services.comparison import comparison_csv, comparison_document, national_comparison
 
 
 @get("/compare")
@@ -53,8 +51,4 @@ async def compare(
     )
     if format == "json":
         return comparison_document(comparison)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
-    writer.writeheader()
-    writer.writerows(comparison_rows(comparison))
-    return Response(out.getvalue().encode("utf-8"), media_type="text/csv; charset=utf-8")
+    return Response(comparison_csv([comparison]).encode("utf-8"), media_type="text/csv; charset=utf-8")

@@ -9,6 +9,8 @@ published figures.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -218,6 +220,17 @@ CSV_COLUMNS = (
     "rank_high",
     "of",
 )
+
+
+def comparison_csv(comparisons: list[NationalComparison]) -> str:
+    """The comparisons' tables as one CSV (area and question first), for the API, the staff page and the CLI."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=["area", "question", *CSV_COLUMNS])
+    writer.writeheader()
+    for comparison in comparisons:
+        for row in comparison_rows(comparison):
+            writer.writerow({"area": comparison.area, "question": comparison.question, **row})
+    return out.getvalue()
 
 
 def comparison_rows(comparison: NationalComparison) -> list[dict[str, Any]]:

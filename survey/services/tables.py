@@ -5,8 +5,10 @@ hidden."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import func, select
@@ -135,11 +137,46 @@ def overall(table: AreaTable, area: str, question: str, kon: str | None = None) 
     return table.get(area, question, *([None] * (len(table.dimensions) - 1)), kon)
 
 
+CACHED_ROUNDS = 4
+_cache: OrderedDict[tuple[Any, ...], Mapping[str, AreaTable]] = OrderedDict()
+
+
+async def _fingerprint(session: AsyncSession, round_id: int) -> tuple[Any, ...]:
+    """What the round's tables depend on that can change: its responses (only ever added, never changed: their
+    number and the largest and smallest of their random ids tell one set from another), and the units (their
+    keys order a table's breakdown)."""
+    responses = (
+        await session.execute(
+            select(func.count(), func.min(Response.id), func.max(Response.id)).where(Response.round_id == round_id)
+        )
+    ).one()
+    units = tuple(await session.execute(select(Unit.id, Unit.kommunkod, Unit.key).order_by(Unit.id)))
+    return *responses, hash(units)
+
+
 async def municipality_tables(
     session: AsyncSession, questionnaire: Questionnaire, round_id: int, *, min_valid: int = MIN_VALID
-) -> dict[str, AreaTable]:
+) -> Mapping[str, AreaTable]:
     """Every municipality's table for a round, each exactly as its own report builds it, from one GROUP BY over
-    the whole country's answers rather than one query per municipality."""
+    the whole country's answers rather than one query per municipality.
+
+    The last few rounds' tables are kept in memory while their responses and units stay as they were: the
+    comparison page, a report's rikssnitt and its comparison section, and every report of a batch worker all
+    need the same tables, and at a million responses the GROUP BY takes seconds."""
+    key = (str(session.bind.url), questionnaire.ident, round_id, min_valid, *await _fingerprint(session, round_id))
+    if key in _cache:
+        _cache.move_to_end(key)
+        return _cache[key]
+    tables = MappingProxyType(await _build_municipality_tables(session, questionnaire, round_id, min_valid=min_valid))
+    _cache[key] = tables
+    while len(_cache) > CACHED_ROUNDS:
+        _cache.popitem(last=False)
+    return tables
+
+
+async def _build_municipality_tables(
+    session: AsyncSession, questionnaire: Questionnaire, round_id: int, *, min_valid: int
+) -> dict[str, AreaTable]:
     kon = aliased(Answer)
     columns = [Response.kommunkod, Response.area, Answer.question, Answer.option, Response.unit_id, kon.option]
     query = (
@@ -147,7 +184,11 @@ async def municipality_tables(
         .select_from(Response)
         .join(Answer, Answer.response_id == Response.id)
         .outerjoin(kon, (kon.response_id == Response.id) & (kon.question == KON_QUESTION))
-        .where(Response.round_id == round_id, Answer.option.is_not(None))
+        .where(
+            Response.round_id == round_id,
+            Answer.option.is_not(None),
+            Answer.question.in_(rated_questions(questionnaire)),  # kön itself is the join, not a row to count
+        )
         .group_by(*columns)
     )
     units: dict[str, dict[int, str]] = {}

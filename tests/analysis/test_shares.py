@@ -8,6 +8,7 @@ import pytest
 from scipy.stats import binomtest
 
 from analysis import Counts, Suppression, positive_share, round_half_up
+from analysis.shares import wilson_interval
 
 
 def test_excluded_answers_leave_the_denominator():
@@ -55,3 +56,12 @@ def test_bad_counts_are_refused_with_the_value():
         Counts(3, -1)
     with pytest.raises(ValueError, match="min_valid must be at least 1, got 0"):
         positive_share(Counts(3, 1), min_valid=0)
+
+
+@pytest.mark.parametrize("valid", [1, 5, 6, 20, 87, 1000])
+def test_the_closed_form_wilson_interval_is_scipys(valid):
+    """Every count of n against scipy's binomtest(...).proportion_ci(method="wilson"), worked out independently."""
+    for positive in range(valid + 1):
+        expected = binomtest(positive, valid).proportion_ci(confidence_level=0.95, method="wilson")
+        low, high = wilson_interval(positive, valid)
+        assert low == pytest.approx(expected.low, abs=1e-12) and high == pytest.approx(expected.high, abs=1e-12)

@@ -89,6 +89,18 @@ async def test_each_municipality_appears_as_its_own_report_shows_it(session, cou
     assert (ludvika.share.positive, ludvika.share.valid) == (29, 35)  # the report's IFO-totalt: 29/35
 
 
+async def test_a_new_answer_or_unit_is_in_the_next_view(session, country):
+    """The round's tables are kept between requests only while nothing they depend on has changed."""
+    before = await compare(session, country, area="missbruk", question="nojd")
+    assert "2081" in {e.key for e in before.view.too_few}
+    more = forms("2081", "missbruk", (2, "1", "1", "1", "1"))  # Borlänge: 5 respondents, 5/5 positive
+    await import_responses(session, country.questionnaires, round_key="ifo-2017", text="\n".join([HEADER, *more]))
+    await session.commit()
+    after = await compare(session, country, area="missbruk", question="nojd")
+    borlange = next(e for e in after.view.entries if e.key == "2081")
+    assert (borlange.share.positive, borlange.share.valid) == (5, 5)
+
+
 async def test_computed_rikssnitt_is_the_national_views_total(session, country):
     report = await municipality_results(session, country.questionnaires, round_key="ifo-2017", kommunkod="2085")
     assert report["results"]["missbruk"]["nojd"]["rikssnitt"] == 79  # 55/70, as the national view pools it

@@ -5,8 +5,6 @@ table sorts by links, and the plot's accessible alternative is the table beside 
 from __future__ import annotations
 
 import base64
-import csv
-import io
 import json
 from typing import Any
 
@@ -24,13 +22,7 @@ from survey.comparison_report import funnel
 from survey.platform import Platform
 from survey.routes.staff.base import STAFF_LOCALE, see_other, staff_page
 from survey.routes.staff.reporting import UPLOAD_BYTES, uploaded_text
-from survey.services.comparison import (
-    CSV_COLUMNS,
-    NationalComparison,
-    comparison_document,
-    comparison_rows,
-    national_comparison,
-)
+from survey.services.comparison import NationalComparison, comparison_csv, comparison_document, national_comparison
 from survey.services.errors import InvalidInput
 from survey.services.groups import LAN, create_group, delete_group, import_groups, list_groups, set_members
 from survey.services.imports import ImportRejected
@@ -194,12 +186,8 @@ async def compare_export(
             media_type="application/json",
             headers={"content-disposition": f'attachment; filename="{name}.json"'},
         )
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
-    writer.writeheader()
-    writer.writerows(comparison_rows(comparison))
     return Response(
-        out.getvalue().encode("utf-8-sig"),
+        comparison_csv([comparison]).encode("utf-8-sig"),
         media_type="text/csv; charset=utf-8",
         headers={"content-disposition": f'attachment; filename="{name}.csv"'},
     )
