@@ -19,7 +19,7 @@ from survey.services.kolada import import_kolada
 from survey.services.results import municipality_results
 from survey.services.rounds import get_round
 from tests.conftest import SECRET
-from tests.factories import add_user, sign_in
+from tests.factories import add_user, csrf, sign_in
 from tests.survey.ludvika import HEADER, LUDVIKA_2017, forms
 
 # missbruk, nojd (codes 1–2 positive, 3–4 negative):
@@ -211,3 +211,35 @@ def test_the_cli_prints_json_and_csv_and_draws_the_funnel(capsys, monkeypatch, d
     assert plot.read_text().lstrip().startswith(("<?xml", "<svg"))
     assert main(["compare", "--round", "ifo-2017", "--group", "lan", "--question", "nojd"]) == 1
     assert "län" in capsys.readouterr().err
+
+
+async def test_the_coordinator_keeps_groups_in_the_staff_ui(client, session, country):
+    await add_user(country, session, "samordnare@riket.se", "national", None)
+    await add_user(country, session, "analys@ludvika.se", "analyst", "2085")
+    await sign_in(client, "samordnare@riket.se")
+    token = await csrf(client, "/staff/groups")
+    saved = await client.post(
+        "/staff/groups", data={"name": "Bergslagen", "members": "2085, 2080 1480", "_csrf_token": token}
+    )
+    assert saved.status_code == 303
+    page = (await client.get("/staff/groups")).text
+    assert "Bergslagen" in page and "1480, 2080, 2085" in page
+    upload = await client.post(
+        "/staff/groups/import",
+        files={"file": ("grupper.csv", b"kommunkod;group\n2085;Liknande\n2081;Liknande\n", "text/csv")},
+        data={"_csrf_token": token},
+    )
+    assert upload.status_code == 200 and "2 rader sparades" in upload.text
+    bad = await client.post(
+        "/staff/groups/import",
+        files={"file": ("grupper.csv", b"kommunkod,group\n9999,Liknande\n", "text/csv")},
+        data={"_csrf_token": token},
+    )
+    assert bad.status_code == 400 and "9999" in bad.text
+    view = await client.get("/staff/compare?round=ifo-2017&area=missbruk&question=nojd&group=Liknande&focus=2085")
+    assert "Liknande: poolat" in view.text
+    await client.post("/staff/groups/delete", data={"name": "Bergslagen", "_csrf_token": token})
+    assert "Bergslagen" not in (await client.get("/staff/groups")).text
+    client.cookies.clear()
+    await sign_in(client, "analys@ludvika.se")
+    assert (await client.get("/staff/groups")).status_code == 403
