@@ -36,6 +36,10 @@ class Settings:
     server has acknowledged survives a crash or power loss; NORMAL is faster and survives a crash of
     the server process but may lose the last commits on power loss."""
 
+    free_failed_checks: int = 10
+    """Survey links or card codes from one client address that may fail their check in a minute before each
+    further failure is answered more slowly (up to 4 s). Counted in memory only, never in the database."""
+
     api_keys: str = ""
     """Keys for reading results through the API, as `kommunkod:key` pairs separated by commas; a key
     given as `*:key` reads every municipality. Sent as `Authorization: Bearer <key>`. Empty: no API access
@@ -85,7 +89,14 @@ class Settings:
             raw = environ.get(ENV_PREFIX + field.name.upper())
             if raw is None:
                 continue
-            values[field.name] = _parse_bool(field.name, raw) if field.type == "bool" else raw
+            if field.type == "bool":
+                values[field.name] = _parse_bool(field.name, raw)
+            elif field.type == "int":
+                if not raw.strip().isdecimal():
+                    raise ValueError(f"{ENV_PREFIX}{field.name.upper()} must be a whole number, got {raw!r}")
+                values[field.name] = int(raw)
+            else:
+                values[field.name] = raw
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 

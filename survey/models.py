@@ -180,6 +180,9 @@ class RedeemedToken(Base):
     __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 - SQLAlchemy's table-args shape
     nonce_hash: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("token_batches.id"))
+    submission: Mapped[bytes | None] = mapped_column(LargeBinary(32))
+    """sha256 of the submission key the respondent's page sent with the answers (a random value made for that
+    page), so that the same submission sent twice is recognised; a different one finds the token used."""
 
 
 class Response(Base):

@@ -15,6 +15,7 @@ from survey.config import Settings
 from survey.db import create_engine, session_factory
 from survey.i18n import Catalogs
 from survey.pages import Pages
+from survey.throttle import FailedChecks
 from survey.tokens import ANSWERS_COOKIE, KIOSK_LINK, Signer, TokenMinter
 
 
@@ -35,6 +36,8 @@ class Platform:
     """Signs kiosk ids into the link that turns a tablet into a survey station (revocable in the database)."""
     audio: AudioIndex
     """The recordings for read-aloud, listed once at start-up (survey/audio.py)."""
+    failed_checks: FailedChecks
+    """Clients whose survey links keep failing their check, in memory only (survey/throttle.py)."""
 
     @classmethod
     def build(cls, settings: Settings) -> Platform:
@@ -55,6 +58,7 @@ class Platform:
             kiosk_links=Signer(settings.secret_key, KIOSK_LINK),
             card_codes=CardCodes(settings.secret_key),
             audio=audio,
+            failed_checks=FailedChecks(free=settings.free_failed_checks),
         )
 
     async def session(self) -> AsyncIterator[AsyncSession]:

@@ -16,10 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from survey.platform import Platform
 from survey.routes.compare_api import compare
+from survey.routes.links import open_checked
 from survey.routes.problems import PROBLEMS
 from survey.routes.results_api import report, results
 from survey.services.errors import InvalidInput, NotFound
-from survey.services.responses import LinkRefused, OpenLink, open_link, submit_response
+from survey.services.responses import LinkRefused, submit_response
 from survey.services.rounds import list_rounds, swedish_today
 
 
@@ -53,6 +54,9 @@ class SurveyOut:
 class SubmissionIn:
     answers: dict[str, str] = field(default_factory=dict)
     """Question key → option key (or the text, for free-text questions). Unanswered questions are left out."""
+    submission_key: str | None = None
+    """A random key the client makes once per submission (16–200 characters) and sends again with a retry: the
+    answers are then stored once, and the retry gets the same reply. Also accepted as `Idempotency-Key`."""
 
 
 @dataclass(frozen=True)
@@ -79,12 +83,6 @@ LINK_PROBLEMS = {
     409: ResponseSpec(ProblemOut, description="The link has been used already (problem: used)"),
     410: ResponseSpec(ProblemOut, description="The link has expired or the round is closed (expired, closed)"),
 }
-
-
-async def _open(platform: Platform, session: AsyncSession, token: str, *, check_used: bool = True) -> OpenLink:
-    return await open_link(
-        session, platform.minter, platform.questionnaires, token, today=swedish_today(), check_used=check_used
-    )
 
 
 def _problem(status: int, detail: str, problem: str) -> Response[dict[str, Any]]:
@@ -131,9 +129,12 @@ async def rounds(db_session: NamedDependency[AsyncSession]) -> list[RoundOut]:
 
 @get("/survey/{token:str}", responses=LINK_PROBLEMS)
 async def open_survey(
-    token: FromPath[str], platform: NamedDependency[Platform], db_session: NamedDependency[AsyncSession]
+    request: Request,
+    token: FromPath[str],
+    platform: NamedDependency[Platform],
+    db_session: NamedDependency[AsyncSession],
 ) -> SurveyOut:
-    link = await _open(platform, db_session, token)
+    link = await open_checked(request, platform, db_session, token)
     languages = [LanguageOut(x.code, x.name, x.direction) for x in platform.catalogs.offered_for(link.questionnaire)]
     return SurveyOut(
         round=link.round_key, area=link.claims.area, questionnaire=link.questionnaire.to_dict(), languages=languages
@@ -142,14 +143,17 @@ async def open_survey(
 
 @post("/survey/{token:str}", status_code=201, responses=LINK_PROBLEMS)
 async def submit_survey(
+    request: Request,
     token: FromPath[str],
     data: JSONBody[SubmissionIn],
     platform: NamedDependency[Platform],
     db_session: NamedDependency[AsyncSession],
 ) -> SubmissionOut:
-    """Store the answers and use up the token, both or neither. 409 when the token was used already."""
-    link = await _open(platform, db_session, token, check_used=False)
-    await submit_response(db_session, link, data.answers, today=swedish_today())
+    """Store the answers and use up the token, both or neither. 409 when the token was used already, by another
+    submission than this one: a retry with the same submission key gets 201 again and stores nothing."""
+    link = await open_checked(request, platform, db_session, token, check_used=False)
+    key = data.submission_key or request.headers.get("idempotency-key")
+    await submit_response(db_session, link, data.answers, today=swedish_today(), submission_key=key)
     return SubmissionOut(status="stored")
 
 

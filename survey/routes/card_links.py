@@ -55,6 +55,7 @@ async def card_link(
 ) -> Response | Redirect:
     token = await _token_for(platform, db_session, code)
     if token is None:
+        await platform.failed_checks.failed(request.client.host if request.client else "")
         return _code_page(request, platform, wrong=True)
     return Redirect(f"/s/{token}", status_code=303)
 
@@ -74,6 +75,7 @@ async def typed_code(
     typed = (data.get("code") or "")[:64]
     token = await _token_for(platform, db_session, typed)
     if token is None:
+        await platform.failed_checks.failed(request.client.host if request.client else "")
         return _code_page(request, platform, wrong=True, typed=typed)
     return Redirect(f"/s/{token}", status_code=303)
 

@@ -6,6 +6,7 @@ button cannot bring back a previous respondent's page from the cache.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from litestar import MediaType, Request, Response, Router, get, post
@@ -18,22 +19,17 @@ from questionnaires import Question
 from survey.platform import Platform
 from survey.progress import COOKIE, answers_cookie, cleared_cookie, read_answers
 from survey.routes.kiosk_mode import refused_kiosk, survey_kiosk, thanks_kiosk
+from survey.routes.links import open_checked
 from survey.routes.locale import cleared_language_cookie, language_cookie, respondent_locale
 from survey.routes.problems import link_problem_page
 from survey.routes.statement import STATEMENT, accessibility_statement, statement_page
 from survey.services.errors import InvalidInput
-from survey.services.responses import LinkRefused, OpenLink, open_link, submit_response
+from survey.services.responses import LinkRefused, OpenLink, submit_response
 from survey.services.rounds import swedish_today
 
 
 def _html(content: str) -> Response[str]:
     return Response(content=content, media_type=MediaType.HTML)
-
-
-async def _open(platform: Platform, session: AsyncSession, token: str, *, check_used: bool = True) -> OpenLink:
-    return await open_link(
-        session, platform.minter, platform.questionnaires, token, today=swedish_today(), check_used=check_used
-    )
 
 
 @get("/", sync_to_thread=False)
@@ -50,7 +46,7 @@ async def welcome(
     db_session: NamedDependency[AsyncSession],
     lang: FromQuery[str | None] = None,
 ) -> Response[str] | Redirect:
-    link = await _open(platform, db_session, token)
+    link = await open_checked(request, platform, db_session, token)
     offered = platform.catalogs.offered_for(link.questionnaire)
     codes = [language.code for language in offered]
     if lang is not None and lang in codes:
@@ -84,7 +80,7 @@ class Step:
 
 async def _step(request: Request, platform: Platform, session: AsyncSession, token: str, number: int) -> Step | None:
     """The question at `number` (1-based), or None when the number is past either end."""
-    link = await _open(platform, session, token)
+    link = await open_checked(request, platform, session, token)
     questions = link.questionnaire.questions
     if not 1 <= number <= len(questions):
         return None
@@ -154,7 +150,7 @@ async def review(
     platform: NamedDependency[Platform],
     db_session: NamedDependency[AsyncSession],
 ) -> Response[str]:
-    link = await _open(platform, db_session, token)
+    link = await open_checked(request, platform, db_session, token)
     answers = read_answers(platform.answers_signer, token, request.cookies.get(COOKIE))
     items = []
     for question in link.questionnaire.questions:
@@ -168,6 +164,7 @@ async def review(
         token=token,
         items=items,
         kiosk=await survey_kiosk(platform, db_session, link, token),
+        submission=secrets.token_urlsafe(24),
     )
     return _html(page)
 
@@ -179,9 +176,15 @@ async def submit(
     platform: NamedDependency[Platform],
     db_session: NamedDependency[AsyncSession],
 ) -> Redirect:
-    link = await _open(platform, db_session, token, check_used=False)
+    """Store the answers once. The review page's form carries a random submission key: sent again with the same key
+    (the reply to the first send was lost), the answers are not stored twice and the thank-you page follows."""
+    link = await open_checked(request, platform, db_session, token, check_used=False)
     answers = read_answers(platform.answers_signer, token, request.cookies.get(COOKIE))
-    await submit_response(db_session, link, answers, today=swedish_today())
+    form = await request.form()
+    key = form.get("submission")
+    await submit_response(
+        db_session, link, answers, today=swedish_today(), submission_key=key if isinstance(key, str) else None
+    )
     cookies = [cleared_cookie(token, secure=platform.settings.secure_cookies)]
     if link.kiosk_id is None:
         return Redirect(f"/s/{token}/thanks", status_code=303, cookies=cookies)
@@ -219,7 +222,7 @@ async def survey_statement(
 ) -> Response[str]:
     """The accessibility statement within a survey: in its language, under a kiosk's idle timer, and with a link
     back to the page it was opened from (`?fran=` a question's number or `granska`; else the welcome page)."""
-    link = await _open(platform, db_session, token)
+    link = await open_checked(request, platform, db_session, token)
     back = f"/s/{token}"
     if fran == "granska":
         back = f"/s/{token}/review"

@@ -4,6 +4,7 @@ transaction, and nothing stored links the two (DESIGN.md §3)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -104,22 +105,58 @@ async def open_link(
     )
 
 
-async def submit_response(session: AsyncSession, link: OpenLink, answers: Mapping[str, str], *, today: dt.date) -> None:
+SUBMISSION_KEY_LENGTH = (16, 200)
+"""A submission key is made by the respondent's page (random, at least 128 bits in URL-safe text)."""
+
+
+def submission_hash(key: str | None) -> bytes | None:
+    """sha256 of a submission key, or None without one; InvalidInput for a key that cannot be one."""
+    if key is None or key == "":
+        return None
+    low, high = SUBMISSION_KEY_LENGTH
+    if not low <= len(key) <= high or not key.isascii() or not key.isprintable():
+        raise InvalidInput(f"a submission key has {low}–{high} printable ASCII characters")
+    return hashlib.sha256(key.encode()).digest()
+
+
+class Stored(StrEnum):
+    NOW = "now"
+    """This request stored the answers."""
+    BEFORE = "before"
+    """The same submission (same key) was stored by an earlier request whose reply never arrived."""
+
+
+async def submit_response(
+    session: AsyncSession,
+    link: OpenLink,
+    answers: Mapping[str, str],
+    *,
+    today: dt.date,
+    submission_key: str | None = None,
+) -> Stored:
     """Redeem the token and store the answers in one transaction, or store nothing at all.
 
     The token's hash goes in first, so that of two submits racing with one token the second fails on the
-    primary key before any answer of it is written (Core inserts: one statement per table). Raises
-    `LinkRefused(USED)` for the loser and `InvalidInput` for answers the questionnaire does not have.
+    primary key before any answer of it is written (Core inserts: one statement per table). A submission sent
+    again with the same key, after the first reached the database, is `Stored.BEFORE` and stores nothing;
+    any other submit of a used token raises `LinkRefused(USED)`. `InvalidInput` for answers the questionnaire
+    does not have.
     """
+    submission = submission_hash(submission_key)
     problems = answer_problems(link.questionnaire, answers)
     if problems:
-        if await session.get(RedeemedToken, link.claims.nonce_hash) is not None:
+        redeemed = await session.get(RedeemedToken, link.claims.nonce_hash)
+        if submission is not None and redeemed is not None and redeemed.submission == submission:
+            return Stored.BEFORE  # sent again after the answers' cookie was cleared: the first one is stored
+        if redeemed is not None:
             # "already answered" says more than what was wrong this time
             raise LinkRefused(LinkProblem.USED, kiosk_id=link.kiosk_id, area=link.claims.area)
         raise InvalidInput("; ".join(problems))
     claims = link.claims
     try:
-        await session.execute(insert(RedeemedToken).values(nonce_hash=claims.nonce_hash, batch_id=claims.batch_id))
+        await session.execute(
+            insert(RedeemedToken).values(nonce_hash=claims.nonce_hash, batch_id=claims.batch_id, submission=submission)
+        )
         await insert_response(
             session,
             link.questionnaire,
@@ -133,7 +170,11 @@ async def submit_response(session: AsyncSession, link: OpenLink, answers: Mappin
         await session.commit()
     except IntegrityError:
         await session.rollback()
+        redeemed = await session.get(RedeemedToken, claims.nonce_hash)
+        if submission is not None and redeemed is not None and redeemed.submission == submission:
+            return Stored.BEFORE
         raise LinkRefused(LinkProblem.USED, kiosk_id=link.kiosk_id, area=claims.area) from None
+    return Stored.NOW
 
 
 async def count_answer(session: AsyncSession, batch_id: int, day: dt.date) -> None:

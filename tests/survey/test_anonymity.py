@@ -16,7 +16,7 @@ from tests.factories import open_round, tokens
 # Exactly these columns, no more: adding one (a timestamp, an IP, the token) must fail here first.
 RESPONSE_COLUMNS = {"id", "round_id", "kommunkod", "unit_id", "area"}
 ANSWER_COLUMNS = {"response_id", "question", "option", "text"}
-REDEEMED_COLUMNS = {"nonce_hash", "batch_id"}
+REDEEMED_COLUMNS = {"nonce_hash", "batch_id", "submission"}
 REDACTION_COLUMNS = {"response_id", "question", "text"}
 BATCH_DAY_COLUMNS = {"batch_id", "day", "answered"}
 
