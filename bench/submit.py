@@ -12,7 +12,14 @@ it runs two targets, each for at most --seconds and --tokens requests:
 - bare: bench/bare_app.py under uvicorn, the same inserts in one transaction without our stack.
 
 Afterwards it checks that the table of responses holds one row per 201 (and answers and redeemed tokens
-match), and that no request got 409. Loopback only. Usage: `.venv/bin/python bench/submit.py --help`.
+match), and that no request got 409.
+
+Then two tablet runs against the real server (bench/tablets.py): --tablets tablets, each submitting --respondents
+respondents one after another with a submission key each, retried with the same key on transport errors; in the
+`restart` run the server is killed with SIGKILL once half are acknowledged and started again on the same port and
+database. Each reports acknowledged, stored, duplicated and lost next to submits/s and p50/p99.
+
+Loopback only. Usage: `.venv/bin/python bench/submit.py --help`.
 """
 
 from __future__ import annotations
@@ -41,10 +48,19 @@ from typing import Any
 
 import bare_app
 import httpx
+import tablets
 from sqlalchemy import MetaData, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import create_async_engine
+from tablets import percentile_ms
+
+from questionnaires import load_shipped
+from survey.config import Settings
+from survey.db import create_engine, session_factory
+from survey.services.batches import issue_tokens
+from survey.services.rounds import swedish_today
+from survey.tokens import TokenMinter
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -64,6 +80,9 @@ STARTUP_TIMEOUT_S = 20.0
 SHUTDOWN_TIMEOUT_S = 10.0
 DRAIN_GRACE_S = 15.0
 """How long requests still in flight at the deadline may take before the run is cut off."""
+TABLET_DEADLINE_S = 120.0
+"""After this, tablets stop retrying; what is still unacknowledged is counted as abandoned (and fails the check)."""
+RUNS = ("throughput", "tablets", "restart")
 
 
 # --- results --------------------------------------------------------------------------------------
@@ -108,6 +127,40 @@ class Row:
     seconds: float
 
 
+@dataclass
+class TabletRow:
+    """One tablet run on one database: `tablets` (the server up throughout) or `restart` (killed midway)."""
+
+    database: str
+    run: str
+    workers: int
+    tablets: int
+    respondents: int
+    """Per tablet."""
+    submits_per_s: float
+    """Acknowledged ÷ seconds from the start to the last acknowledgment."""
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+    """Of acknowledged submissions, from the first attempt to the 201."""
+    acknowledged: int
+    stored: int
+    duplicated: int
+    lost: int
+    retries: int
+    audit: dict[str, int]
+    statuses: dict[str, int]
+    refused: dict[str, int]
+    transport_errors: dict[str, int]
+    abandoned: int
+    restart: dict[str, float | int | None] | None
+    passed: bool
+    """Every submission acknowledged once and stored once, none lost, no status but 201 (and no transport error
+    when the server was not killed)."""
+    server_log_problems: list[str]
+    seconds: float
+
+
 @dataclass(frozen=True)
 class Target:
     """A server to load: how to start it, where to send submits and which tables to count afterwards."""
@@ -123,7 +176,8 @@ class Target:
 
 # --- load generator -------------------------------------------------------------------------------
 
-Send = Callable[[str], Awaitable[int]]
+Send = Callable[[str, bytes], Awaitable[int]]
+"""POST the body to the path on the sender's connection; the reply's status."""
 
 
 @contextlib.asynccontextmanager
@@ -138,8 +192,8 @@ async def httpx_sender(port: int) -> AsyncIterator[Send]:
         timeout=httpx.Timeout(60.0),
     ) as client:
 
-        async def send(path: str) -> int:
-            return (await client.post(path, content=BODY)).status_code
+        async def send(path: str, body: bytes) -> int:
+            return (await client.post(path, content=body)).status_code
 
         yield send
 
@@ -151,15 +205,15 @@ async def raw_sender(port: int) -> AsyncIterator[Send]:
     litestar sends for these responses."""
     connection: list[Any] = []
 
-    async def send(path: str) -> int:
-        if not connection:
-            connection.extend(await asyncio.open_connection(HOST, port))
-        reader, writer = connection
+    async def send(path: str, body: bytes) -> int:
         try:
+            if not connection:
+                connection.extend(await asyncio.open_connection(HOST, port))
+            reader, writer = connection
             writer.write(
                 f"POST {path} HTTP/1.1\r\nhost: {HOST}:{port}\r\ncontent-type: application/json\r\n"
-                f"content-length: {len(BODY)}\r\n\r\n".encode()
-                + BODY
+                f"content-length: {len(body)}\r\n\r\n".encode()
+                + body
             )
             head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").lower()
             length = re.search(r"\r\ncontent-length:\s*(\d+)", head)
@@ -203,7 +257,7 @@ async def run_load(port: int, tokens: list[str], clients: int, seconds: float, c
                 path = f"/api/v1/survey/{queue.get_nowait()}"
                 started = time.perf_counter()
                 try:
-                    status = await send(path)
+                    status = await send(path, BODY)
                 except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, httpx.HTTPError) as error:
                     result.transport_errors[type(error).__name__] += 1
                     continue
@@ -214,14 +268,6 @@ async def run_load(port: int, tokens: list[str], clients: int, seconds: float, c
     await asyncio.wait_for(asyncio.gather(*(worker() for _ in range(clients))), seconds + DRAIN_GRACE_S)
     result.elapsed = time.perf_counter() - started
     return result
-
-
-def percentile_ms(latencies: list[float], share: float) -> float:
-    """Nearest-rank percentile in milliseconds (0 for no data)."""
-    if not latencies:
-        return 0.0
-    ordered = sorted(latencies)
-    return 1000 * ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 # --- servers --------------------------------------------------------------------------------------
@@ -280,6 +326,43 @@ def log_problems(log: Path) -> list[str]:
         if re.search(r"(Error|Exception|locked|Traceback|^ERROR)", line) and not line.startswith(" "):
             problems[line.strip()[:200]] += 1
     return [f"{count}× {line}" for line, count in problems.most_common(8)]
+
+
+class ServerProcess:
+    """A target's server that can be killed and started again on the same port and database, with a log per start
+    (`<name>-<n>.log`). In a process group of its own, so that SIGKILL takes uvicorn's workers with it."""
+
+    def __init__(self, target: Target, logs: Path, name: str) -> None:
+        self.target, self.logs, self.name = target, logs, name
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_files: list[Path] = []
+
+    def start(self) -> None:
+        log = self.logs / f"{self.name}-{len(self.log_files)}.log"
+        self.log_files.append(log)
+        with log.open("wb") as output:  # the child has its own copy of the descriptor
+            self.process = subprocess.Popen(
+                self.target.command,
+                env=self.target.env,
+                cwd=ROOT,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        wait_until_ready(self.process, f"http://{HOST}:{self.target.port}{self.target.ready_path}", log)
+
+    def kill(self) -> None:
+        """SIGKILL to the server and its workers: no shutdown handler runs, no transaction is finished."""
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop(self.process)
+
+    def problems(self) -> list[str]:
+        return [f"{log.name}: {problem}" for log in self.log_files for problem in log_problems(log)]
 
 
 # --- databases ------------------------------------------------------------------------------------
@@ -374,19 +457,67 @@ def mint_tokens(env: dict[str, str], count: int) -> list[str]:
     return [url.rsplit("/s/", 1)[1] for output in outputs for url in json.loads(output)["urls"]]
 
 
+def serve_command(port: int, workers: int) -> list[str]:
+    return [str(BIN / "brukarenkat"), "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)]
+
+
 def brukarenkat_target(database_url: str, workers: int, token_count: int) -> Target:
     """The real server on a fresh database with `token_count` tokens of one batch family."""
     port = free_port()
     env = app_env(database_url, port)
     return Target(
         name="brukarenkat",
-        command=[str(BIN / "brukarenkat"), "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)],
+        command=serve_command(port, workers),
         env=env,
         port=port,
         ready_path="/api/v1/questionnaires",
         tokens=mint_tokens(env, token_count),
         table_prefix="",
     )
+
+
+def tablet_tokens(env: dict[str, str], tablet_count: int, respondents: int) -> list[list[str]]:
+    """Migrate and open a round through the CLI, then mint each tablet's tokens as a batch of its own through the
+    service behind `tokens issue` (a CLI call per tablet would take a minute). A kiosk has a batch of its own, so
+    tablets do not share a row of `batch_days`."""
+    today = dt.date.today()
+    cli(env, "db", "upgrade")
+    cli(
+        env,
+        "rounds",
+        "create",
+        ROUND,
+        "--questionnaire",
+        "ifo",
+        "--period",
+        f"{today - dt.timedelta(days=10)}:{today + dt.timedelta(days=30)}",
+    )
+    settings = Settings.from_env(env)
+
+    async def mint() -> list[list[str]]:
+        engine = create_engine(settings)
+        try:
+            async with session_factory(engine)() as session:
+                minter, questionnaires = TokenMinter(settings.secret_key), load_shipped()
+                batches = [
+                    await issue_tokens(
+                        session,
+                        minter,
+                        questionnaires,
+                        round_key=ROUND,
+                        kommunkod=MUNICIPALITY,
+                        area=AREA,
+                        count=respondents,
+                        today=swedish_today(),
+                    )
+                    for _ in range(tablet_count)
+                ]
+                await session.commit()
+                return [batch.tokens for batch in batches]
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(mint())
 
 
 def bare_target(database_url: str, workers: int, token_count: int) -> Target:
@@ -462,6 +593,105 @@ def bench_database(database: str, url: str, args: argparse.Namespace, scratch: P
     return rows
 
 
+def bench_tablets(database: str, url: str, args: argparse.Namespace, scratch: Path, *, restart: bool) -> TabletRow:
+    """`--tablets` tablets of `--respondents` tokens each against the real server on a fresh database; with
+    `restart`, the server is killed once half of the submissions are acknowledged and started again. Then the
+    database is audited against the acknowledgments."""
+    run = "restart" if restart else "tablets"
+    setup_started = time.perf_counter()
+    target_url = fresh_database(database, url, scratch / f"{run}.db")
+    port = free_port()
+    env = app_env(target_url, port)
+    tokens = tablet_tokens(env, args.tablets, args.respondents)
+    target = Target(run, serve_command(port, args.workers), env, port, "/api/v1/questionnaires", [], "")
+    progress(
+        f"{database}/{run}: {args.tablets} tablets × {args.respondents} tokens, "
+        f"set up in {time.perf_counter() - setup_started:.1f} s"
+    )
+    server = ServerProcess(target, scratch, f"{database}-{run}")
+    started = time.perf_counter()
+    server.start()
+    try:
+        load = asyncio.run(
+            tablets.run_tablets(
+                port,
+                tokens,
+                SENDERS[args.client],
+                deadline_s=TABLET_DEADLINE_S,
+                kill=server.kill if restart else None,
+                start=server.start if restart else None,
+                count_redeemed=(lambda: tablets.count_redeemed(target_url)) if restart else None,
+            )
+        )
+    finally:
+        server.stop()
+    found = asyncio.run(tablets.audit(target_url, env["BRUKARENKAT_SECRET_KEY"], ROUND, load))
+    acknowledged = len(load.acks)
+    latencies = [ack.latency for ack in load.acks]
+    consistent = (
+        acknowledged == load.submissions
+        and found.stored == found.redeemed == acknowledged
+        and found.answers == ANSWERS_PER_SUBMIT * found.stored
+        and found.duplicated == found.lost == found.wrong_key == 0
+    )
+    row = TabletRow(
+        database=database,
+        run=run,
+        workers=args.workers,
+        tablets=args.tablets,
+        respondents=args.respondents,
+        submits_per_s=round(acknowledged / load.elapsed, 1) if load.elapsed else 0.0,
+        p50_ms=round(percentile_ms(latencies, 0.50), 1),
+        p99_ms=round(percentile_ms(latencies, 0.99), 1),
+        max_ms=round(1000 * max(latencies, default=0.0), 1),
+        acknowledged=acknowledged,
+        stored=found.stored,
+        duplicated=found.duplicated,
+        lost=found.lost,
+        retries=load.retries,
+        audit=asdict(found),
+        statuses={str(code): n for code, n in sorted(load.statuses.items())},
+        refused={str(code): n for code, n in sorted(load.refused.items())},
+        transport_errors=dict(load.transport_errors.most_common()),
+        abandoned=load.abandoned,
+        restart=restart_summary(load) if restart else None,
+        passed=consistent
+        and set(load.statuses) == {201}
+        and load.abandoned == 0
+        and (load.killed_at is not None if restart else not load.transport_errors),
+        server_log_problems=server.problems(),
+        seconds=round(time.perf_counter() - started, 1),
+    )
+    progress(f"{database}/{run}: {acknowledged} acknowledged, {found.stored} stored in a {row.seconds} s run")
+    return row
+
+
+def restart_summary(load: tablets.TabletLoad) -> dict[str, float | int | None]:
+    """When the kill came and what it cost: how long until the server answered again, the longest time without a
+    201 (and when it began), and the submissions under way across the kill (first attempt before, 201 after)."""
+    if load.killed_at is None:
+        return {"killed_at_s": None}
+    killed = load.killed_at
+    spanning = [ack for ack in load.acks if ack.at - ack.latency < killed < ack.at]
+    silence, silence_from = load.longest_silence()
+    return {
+        "killed_at_s": round(killed, 2),
+        "acknowledged_before_kill": load.acknowledged_at_kill,
+        "in_flight_at_kill": load.in_flight_at_kill,
+        "stored_at_kill": load.redeemed_at_kill,
+        "stored_reply_lost": (
+            load.redeemed_at_kill - load.acknowledged_at_kill
+            if load.redeemed_at_kill is not None and load.acknowledged_at_kill is not None
+            else None
+        ),
+        "down_s": round(load.ready_at - killed, 2) if load.ready_at is not None else None,
+        "no_ack_s": round(silence, 2),
+        "no_ack_from_s": round(silence_from, 2),
+        "spanning_kill": len(spanning),
+        "spanning_kill_max_attempts": max((ack.attempts for ack in spanning), default=0),
+    }
+
+
 def fresh_database(database: str, url: str, sqlite_file: Path) -> str:
     """An empty database for one target: a new SQLite file, or the PostgreSQL bench database emptied."""
     if database == "sqlite":
@@ -516,6 +746,46 @@ def cpu_times() -> tuple[int, int] | None:
     return sum(fields), fields[3] + fields[4]
 
 
+def tablet_table(rows: list[TabletRow]) -> str:
+    """The tablet runs as a fixed-width table, with the restart's timeline and anything unexpected under it."""
+    header = (
+        f"{'database':<11} {'run':<8} {'workers':>7} {'tablets':>7} {'submits/s':>9} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'max ms':>7} {'acked':>6} {'stored':>6} {'dup':>4} {'lost':>4} {'retries':>7} {'check':>5}"
+    )
+    lines = [header, "-" * len(header)]
+    for row in rows:
+        lines.append(
+            f"{row.database:<11} {row.run:<8} {row.workers:>7} {row.tablets:>7} {row.submits_per_s:>9.0f} "
+            f"{row.p50_ms:>7.1f} {row.p99_ms:>7.1f} {row.max_ms:>7.1f} {row.acknowledged:>6} {row.stored:>6} "
+            f"{row.duplicated:>4} {row.lost:>4} {row.retries:>7} {'ok' if row.passed else 'FAIL':>5}"
+        )
+    lines.append("latency: first attempt to 201, retries included; submits/s: acknowledged ÷ seconds to the last 201")
+    lines.append("dup: responses beyond one per redeemed token; lost: acknowledged but its token not redeemed")
+    for row in rows:
+        where = f"{row.database}/{row.run}"
+        if row.restart is not None:
+            r = row.restart
+            if r["killed_at_s"] is None:
+                lines.append(f"{where}: the server was never killed (fewer than half acknowledged in time)")
+            else:
+                lines.append(
+                    f"{where}: SIGKILL at {r['killed_at_s']} s after {r['acknowledged_before_kill']} acknowledged "
+                    f"({r['in_flight_at_kill']} requests in flight), {r['stored_at_kill']} stored ("
+                    f"{r['stored_reply_lost']} committed but not acknowledged); serving again {r['down_s']} s later; "
+                    f"no 201 for {r['no_ack_s']} s from {r['no_ack_from_s']} s; {r['spanning_kill']} submissions "
+                    f"spanned the kill (up to {r['spanning_kill_max_attempts']} attempts)"
+                )
+        if row.transport_errors:
+            errors = ", ".join(f"{n} {name}" for name, n in row.transport_errors.items())
+            lines.append(f"{where}: transport errors (each retried with the same key): {errors}")
+        if not row.passed:
+            lines.append(
+                f"{where}: statuses {row.statuses}, refused {row.refused}, abandoned {row.abandoned}, audit {row.audit}"
+            )
+        lines.extend(f"    server {problem}" for problem in row.server_log_problems)
+    return "\n".join(lines)
+
+
 def table(rows: list[Row], note: str | None) -> str:
     """The report as a fixed-width table, with what went wrong listed under it."""
     header = (
@@ -556,11 +826,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help=f"comma-separated: sqlite,postgresql (postgresql needs {POSTGRES_ENV})",
     )
     parser.add_argument("--client", choices=sorted(SENDERS), default="raw", help="load generator (raw)")
+    parser.add_argument(
+        "--runs",
+        type=lambda value: [part.strip() for part in value.split(",") if part.strip()],
+        default=list(RUNS),
+        help="comma-separated: throughput (app and bare), tablets, restart (all three)",
+    )
+    parser.add_argument("--tablets", type=int, default=100, help="concurrent tablets in the tablet runs (100)")
+    parser.add_argument("--respondents", type=int, default=20, help="submissions per tablet (20)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     args = parser.parse_args(argv)
     unknown = set(args.databases) - {"sqlite", "postgresql"}
     if unknown:
         parser.error(f"unknown databases: {', '.join(sorted(unknown))}")
+    if set(args.runs) - set(RUNS):
+        parser.error(f"unknown runs: {', '.join(sorted(set(args.runs) - set(RUNS)))}")
+    if args.tablets < 1 or args.respondents < 1:
+        parser.error("--tablets and --respondents must be at least 1")
     return args
 
 
@@ -568,11 +850,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     note = busy_warning()
     rows: list[Row] = []
+    tablet_rows: list[TabletRow] = []
     with tempfile.TemporaryDirectory(prefix="brukarenkat-bench-") as scratch:
         scratch_path = Path(scratch)
         for database, url in database_urls(args).items():
             started = time.perf_counter()
-            rows.extend(bench_database(database, url, args, scratch_path))
+            if "throughput" in args.runs:
+                rows.extend(bench_database(database, url, args, scratch_path))
+            for run in ("tablets", "restart"):
+                if run in args.runs:
+                    tablet_rows.append(bench_tablets(database, url, args, scratch_path, restart=run == "restart"))
             progress(f"{database}: {time.perf_counter() - started:.1f} s in all")
     if args.json:
         meta = {
@@ -581,13 +868,20 @@ def main(argv: list[str] | None = None) -> int:
             "tokens": args.tokens,
             "clients": args.clients,
             "workers": args.workers,
+            "runs": args.runs,
+            "tablets": args.tablets,
+            "respondents": args.respondents,
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
         }
-        print(json.dumps({"settings": meta, "results": [asdict(row) for row in rows]}, ensure_ascii=False, indent=2))
+        results = {"results": [asdict(row) for row in rows], "tablets": [asdict(row) for row in tablet_rows]}
+        print(json.dumps({"settings": meta, **results}, ensure_ascii=False, indent=2))
     else:
-        print(table(rows, note))
-    return 0 if rows and all(row.passed for row in rows) else 1
+        tables = [table(rows, None)] if rows else []
+        tables += [tablet_table(tablet_rows)] if tablet_rows else []
+        print("\n\n".join(tables + ([note] if note else [])))
+    every = [*rows, *tablet_rows]
+    return 0 if every and all(row.passed for row in every) else 1
 
 
 if __name__ == "__main__":
