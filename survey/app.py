@@ -18,6 +18,7 @@ from survey.routes.api import api_router
 from survey.routes.audio import audio_router
 from survey.routes.card_links import card_link_router
 from survey.routes.kiosk import kiosk_router
+from survey.routes.kiosk_offline import kiosk_offline_router
 from survey.routes.respondent import respondent_router
 from survey.routes.staff import staff_router
 
@@ -71,6 +72,7 @@ def create_app(settings: Settings) -> Litestar:
         route_handlers=[
             respondent_router,
             kiosk_router,
+            kiosk_offline_router,
             api_router,
             staff_router(settings),
             card_link_router,

@@ -40,6 +40,11 @@ class Settings:
     """Survey links or card codes from one client address that may fail their check in a minute before each
     further failure is answered more slowly (up to 4 s). Counted in memory only, never in the database."""
 
+    kiosk_offline_tokens: int = 30
+    """How many single-use tokens a kiosk tablet with JavaScript keeps in hand, so that respondents can start
+    while the network is down; topped up whenever it is online. 0 turns the offline kiosk off (every start then
+    asks the server, as without JavaScript)."""
+
     api_keys: str = ""
     """Keys for reading results through the API, as `kommunkod:key` pairs separated by commas; a key
     given as `*:key` reads every municipality. Sent as `Authorization: Bearer <key>`. Empty: no API access
@@ -68,6 +73,8 @@ class Settings:
                 raise ValueError(
                     f"api_keys: {scope!r} must be a kommunkod or *, with a key of {MIN_API_KEY}+ characters"
                 )
+        if not 0 <= self.kiosk_offline_tokens <= 200:
+            raise ValueError(f"kiosk_offline_tokens must be from 0 to 200, got {self.kiosk_offline_tokens}")
         if self.sqlite_synchronous.upper() not in {"FULL", "NORMAL", "EXTRA"}:
             raise ValueError(f"sqlite_synchronous must be FULL, NORMAL or EXTRA, got {self.sqlite_synchronous!r}")
 

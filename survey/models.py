@@ -126,6 +126,10 @@ class Kiosk(Base):
     """Inactivity after which the tablet wipes the respondent's answers and shows the start screen again."""
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
     created_on: Mapped[dt.date] = mapped_column(Date)
+    synced_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    """When the tablet last reported in (to the minute, Swedish time); overwritten, never a log of reports."""
+    waiting: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """How many finished answers the tablet said were still waiting on it to be sent, at that report."""
 
 
 class RoundMunicipality(Base):

@@ -29,6 +29,9 @@ class TokenClaims:
     unit_id: int | None
     batch_id: int
     nonce: str
+    counted_on_use: bool = False
+    """A kiosk's offline token: minted ahead into the tablet's slice, so it counts as handed out only when it is
+    used (answered or burned), not when minted (survey.services.kiosk_offline)."""
 
     @property
     def nonce_hash(self) -> bytes:
@@ -59,22 +62,34 @@ class TokenMinter:
         self._signer = Signer(secret_key, SURVEY_TOKEN)
 
     def mint(
-        self, *, round_key: str, kommunkod: str, area: str, unit_id: int | None, batch_id: int, nonce: str | None = None
+        self,
+        *,
+        round_key: str,
+        kommunkod: str,
+        area: str,
+        unit_id: int | None,
+        batch_id: int,
+        nonce: str | None = None,
+        counted_on_use: bool = False,
     ) -> str:
         """A signed token; `nonce` is random unless given (a printed card derives its own, see survey.cards)."""
         if nonce is None:
             nonce = secrets.token_urlsafe(NONCE_BYTES)
-        # A list, not a dict: the token goes into a QR code, and every character makes the code denser.
-        return self._signer.sign([round_key, kommunkod, area, unit_id, batch_id, nonce])
+        # A list, not a dict: the token goes into a QR code, and every character makes the code denser. An offline
+        # kiosk token has a seventh element; every other token stays as short as it was.
+        payload: list[Any] = [round_key, kommunkod, area, unit_id, batch_id, nonce]
+        if counted_on_use:
+            payload.append(1)
+        return self._signer.sign(payload)
 
     def verify(self, token: str) -> TokenClaims | None:
         """The token's claims, or None when it was not signed by us (tampered, truncated, made up)."""
         payload = self._signer.unsign(token)
-        if not isinstance(payload, list) or len(payload) != 6:
+        if not isinstance(payload, list) or len(payload) not in (6, 7) or (len(payload) == 7 and payload[6] != 1):
             return None
-        round_key, kommunkod, area, unit_id, batch_id, nonce = payload
+        round_key, kommunkod, area, unit_id, batch_id, nonce = payload[:6]
         if not all(isinstance(v, str) for v in (round_key, kommunkod, area, nonce)):
             return None
         if not isinstance(batch_id, int) or not (unit_id is None or isinstance(unit_id, int)):
             return None
-        return TokenClaims(round_key, kommunkod, area, unit_id, batch_id, nonce)
+        return TokenClaims(round_key, kommunkod, area, unit_id, batch_id, nonce, counted_on_use=len(payload) == 7)

@@ -19,10 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from survey.platform import Platform
 from survey.progress import cleared_cookie
-from survey.routes.kiosk_mode import KioskPage, KioskRole, kiosk_start_url, refused_kiosk
+from survey.routes.kiosk_mode import KioskPage, KioskRole, OfflineKiosk, kiosk_start_url, refused_kiosk
 from survey.routes.locale import cleared_language_cookie
 from survey.routes.problems import N_, PROBLEMS, link_problem_page
 from survey.routes.staff.base import staff_cookies_cleared
+from survey.routes.staff.handout import WAITING_ON_TABLET
 from survey.routes.statement import STATEMENT, statement_page
 from survey.services.errors import InvalidInput
 from survey.services.kiosks import (
@@ -136,6 +137,14 @@ async def kiosk_start(
         )
         return _html(page, cookies=cookies)
     start = f"/kiosk/{link}" if fixed else kiosk_start_url(platform, station.kiosk.id, chosen)
+    offline = None
+    if platform.settings.kiosk_offline_tokens:
+        offline = OfflineKiosk(
+            base=f"/kiosk/{link}",
+            area=chosen,
+            tokens=platform.settings.kiosk_offline_tokens,
+            waiting_label=platform.catalogs.staff(locale).gettext(WAITING_ON_TABLET) % {"count": "{count}"},
+        )
     page = platform.pages.render(
         "kiosk_start.html",
         locale=locale,
@@ -144,7 +153,7 @@ async def kiosk_start(
         fixed=fixed,
         link=link,
         total=len(station.questionnaire.questions),
-        kiosk=KioskPage(role=KioskRole.START, start=start),
+        kiosk=KioskPage(role=KioskRole.START, start=start, offline=offline),
     )
     return _html(page, cookies=cookies)
 

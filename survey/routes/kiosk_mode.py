@@ -35,6 +35,19 @@ class KioskRole(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class OfflineKiosk:
+    """The start screen's part in the offline kiosk (survey/routes/kiosk_offline.py)."""
+
+    base: str
+    """The kiosk link's path, under which the screens, tokens and sync endpoints are."""
+    area: str
+    tokens: int
+    """How many tokens the tablet keeps in hand (Settings.kiosk_offline_tokens)."""
+    waiting_label: str
+    """"Waiting to be sent: %(count)s", in the staff's language, shown small on the start screen."""
+
+
+@dataclass(frozen=True, slots=True)
 class KioskPage:
     role: KioskRole
     start: str
@@ -44,6 +57,8 @@ class KioskPage:
     """Where the idle timeout posts to burn the token and clear its cookies (survey pages only)."""
     return_after: int = 0
     """Seconds until the page goes back to the start by itself; 0 for never."""
+    offline: OfflineKiosk | None = None
+    """On the start screen: what kiosk-runner.js needs to run the survey on the tablet, network or not."""
 
     @property
     def refresh_after(self) -> int:

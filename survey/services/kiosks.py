@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from questionnaires import Questionnaire
 from survey.models import Kiosk, RedeemedToken, RoundUnit, SurveyRound, TokenBatch, Unit
 from survey.services.errors import InvalidInput, NotFound
+from survey.services.responses import count_handed_out
 from survey.services.rounds import get_round
 from survey.tokens import TokenClaims, TokenMinter
 
@@ -173,6 +174,22 @@ async def mint_kiosk_token(
     One batch per kiosk and area; the count goes up in a single UPDATE, so two tablets starting at once both
     count. Commits, so that the count is there before the respondent can answer.
     """
+    survey_round, batch_id = await kiosk_batch_for(session, kiosk, area, questionnaires=questionnaires, today=today)
+    await session.execute(
+        update(TokenBatch)
+        .where(TokenBatch.id == batch_id)
+        .values(size=TokenBatch.size + 1, handed_out=TokenBatch.handed_out + 1)
+    )
+    await session.commit()
+    return minter.mint(
+        round_key=survey_round.key, kommunkod=kiosk.kommunkod, area=area, unit_id=kiosk.unit_id, batch_id=batch_id
+    )
+
+
+async def kiosk_batch_for(
+    session: AsyncSession, kiosk: Kiosk, area: str, *, questionnaires: Mapping[str, Questionnaire], today: dt.date
+) -> tuple[SurveyRound, int]:
+    """The round and the batch id a kiosk mints tokens for `area` into, once the kiosk may mint for it today."""
     survey_round = await session.get(SurveyRound, kiosk.round_id)
     unit = await session.get(Unit, kiosk.unit_id)
     if survey_round is None or unit is None:
@@ -184,16 +201,7 @@ async def mint_kiosk_token(
         raise InvalidInput(f"{area!r} is not an area of {questionnaire.ident}")
     if unit.area is not None and area != unit.area:
         raise InvalidInput(f"unit {unit.key!r} answers about {unit.area!r} only, not {area!r}")
-    batch_id = await _kiosk_batch(session, kiosk, area, today)
-    await session.execute(
-        update(TokenBatch)
-        .where(TokenBatch.id == batch_id)
-        .values(size=TokenBatch.size + 1, handed_out=TokenBatch.handed_out + 1)
-    )
-    await session.commit()
-    return minter.mint(
-        round_key=survey_round.key, kommunkod=kiosk.kommunkod, area=area, unit_id=kiosk.unit_id, batch_id=batch_id
-    )
+    return survey_round, await _kiosk_batch(session, kiosk, area, today)
 
 
 async def _kiosk_batch(session: AsyncSession, kiosk: Kiosk, area: str, today: dt.date) -> int:
@@ -250,5 +258,7 @@ async def burn_token(session: AsyncSession, claims: TokenClaims) -> None:
     """
     upsert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     statement = upsert(RedeemedToken).values(nonce_hash=claims.nonce_hash, batch_id=claims.batch_id)
-    await session.execute(statement.on_conflict_do_nothing(index_elements=[RedeemedToken.nonce_hash]))
+    result = await session.execute(statement.on_conflict_do_nothing(index_elements=[RedeemedToken.nonce_hash]))
+    if claims.counted_on_use and result.rowcount == 1:
+        await count_handed_out(session, claims.batch_id)
     await session.commit()

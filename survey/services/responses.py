@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -167,6 +167,8 @@ async def submit_response(
             answers=answers,
         )
         await count_answer(session, claims.batch_id, today)
+        if claims.counted_on_use:
+            await count_handed_out(session, claims.batch_id)
         await session.commit()
     except IntegrityError:
         await session.rollback()
@@ -186,6 +188,13 @@ async def count_answer(session: AsyncSession, batch_id: int, day: dt.date) -> No
         index_elements=[BatchDay.batch_id, BatchDay.day], set_={"answered": BatchDay.answered + 1}
     )
     await session.execute(statement)
+
+
+async def count_handed_out(session: AsyncSession, batch_id: int) -> None:
+    """An offline kiosk token counts as handed out when it is first used, not when it was minted into a slice."""
+    await session.execute(
+        update(TokenBatch).where(TokenBatch.id == batch_id).values(handed_out=TokenBatch.handed_out + 1)
+    )
 
 
 async def insert_response(

@@ -7,7 +7,9 @@
  * - on survey pages, an idle timer with a visible warning, then the hidden abandon form is posted (the server
  *   burns the token and deletes its cookies) and the start screen is back;
  * - on the thank-you page, the way back to the start after a few seconds;
- * - on the start screen, Back that stays on the start screen, and empty web storage.
+ * - on the start screen, Back that stays on the start screen, and empty web storage;
+ * - on the start screen, the offline kiosk (kiosk-runner.js, kiosk-store.js, kiosk-sync.js, kiosk-sw.js): "Börja"
+ *   runs the survey on the tablet, network or not, and the queue of finished answers is sent when it can be.
  */
 (function () {
   "use strict";
@@ -21,6 +23,11 @@
   var leaving = false;
   var canPost = "fetch" in window && "URLSearchParams" in window && "FormData" in window;
   var lastSubmitter = null; // for browsers without SubmitEvent.submitter ("Tillbaka" must stay "Tillbaka")
+  var offlineReady = null; // on the start screen: resolves true once the survey can run on the tablet
+
+  function runnerActive() {
+    return Boolean(window.BrukarenkatKioskRunner && window.BrukarenkatKioskRunner.active());
+  }
 
   function replaceWith(url) {
     leaving = true;
@@ -84,18 +91,36 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!canPost || event.defaultPrevented || (form.getAttribute("method") || "").toLowerCase() !== "post") {
+    if (runnerActive() || !canPost || event.defaultPrevented || (form.getAttribute("method") || "").toLowerCase() !== "post") {
       return;
     }
     event.preventDefault();
     var submitter = event.submitter || (lastSubmitter && lastSubmitter.form === form ? lastSubmitter : null);
-    if (!leaving) {
-      post(form, submitter);
+    if (leaving) {
+      return;
     }
+    if (offlineReady && form.classList.contains("kiosk-begin")) {
+      leaving = true;
+      offlineReady
+        .then(function (ready) {
+          return ready ? window.BrukarenkatKioskRunner.begin() : false;
+        })
+        .catch(function () {
+          return false;
+        })
+        .then(function (begun) {
+          leaving = false;
+          if (!begun) {
+            post(form, submitter); // no token or screens on the tablet yet: the server starts the survey
+          }
+        });
+      return;
+    }
+    post(form, submitter);
   });
 
   document.addEventListener("click", function (event) {
-    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
+    if (runnerActive() || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
       return;
     }
     var link = event.target.closest ? event.target.closest("a[href]") : null;
@@ -135,12 +160,13 @@
     }
   }
 
-  function watchIdle() {
-    var seconds = parseInt(body.getAttribute("data-kiosk-idle"), 10);
-    var form = document.querySelector("[data-kiosk-abandon]");
-    var warning = document.querySelector("[data-kiosk-warning]");
-    if (!(seconds > 0) || !form || !warning || !warning.querySelector("[data-kiosk-continue]")) {
-      return;
+  /* The idle timer of a survey page: a visible warning, then `onTimeout`. Reads the warning from the page's body
+   * as it is now (kiosk-runner.js calls it for each screen it shows); returns a function that stops the timer. */
+  function watchIdle(seconds, onTimeout) {
+    var page = document.body;
+    var warning = page.querySelector("[data-kiosk-warning]");
+    if (!(seconds > 0) || !warning || !warning.querySelector("[data-kiosk-continue]")) {
+      return function () {};
     }
     var count = warning.querySelector("[data-kiosk-count]");
     var button = warning.querySelector("[data-kiosk-continue]");
@@ -149,9 +175,10 @@
     var last = Date.now();
     var shown = false;
     var focusBefore = null;
+    var timer = null;
 
     function setInert(inert) {
-      Array.prototype.forEach.call(body.children, function (element) {
+      Array.prototype.forEach.call(page.children, function (element) {
         if (element !== warning) {
           element.inert = inert;
         }
@@ -182,26 +209,36 @@
       }
     }
 
-    ["pointerdown", "keydown", "input", "touchstart", "scroll"].forEach(function (type) {
+    function escape(event) {
+      if (event.key === "Escape") {
+        hide();
+      }
+    }
+
+    var ACTIVITY = ["pointerdown", "keydown", "input", "touchstart", "scroll"];
+    ACTIVITY.forEach(function (type) {
       document.addEventListener(type, activity, { capture: true, passive: true });
     });
     // While the warning shows, only a tap on it (a complete click, so nothing underneath gets the tap) or a
     // key on its button brings the page back.
     warning.addEventListener("click", hide);
-    warning.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") {
-        hide();
-      }
-    });
+    warning.addEventListener("keydown", escape);
 
-    var timer = window.setInterval(function () {
+    function stop() {
+      window.clearInterval(timer);
+      ACTIVITY.forEach(function (type) {
+        document.removeEventListener(type, activity, { capture: true, passive: true });
+      });
+    }
+
+    timer = window.setInterval(function () {
       if (leaving) {
         return;
       }
       var left = seconds - (Date.now() - last) / 1000;
       if (left <= 0) {
-        window.clearInterval(timer);
-        post(form, null);
+        stop();
+        onTimeout();
       } else if (left <= warnFor) {
         if (!shown) {
           show();
@@ -211,15 +248,109 @@
         }
       }
     }, 250);
+    return stop;
+  }
+
+  function watchThisPage() {
+    var form = document.querySelector("[data-kiosk-abandon]");
+    if (form) {
+      watchIdle(parseInt(body.getAttribute("data-kiosk-idle"), 10), function () {
+        post(form, null);
+      });
+    }
+  }
+
+  window.BrukarenkatKiosk = { watchIdle: watchIdle };
+
+  var RETRY_MS = 5000;
+  var REPORT_EVERY_TICKS = 60; // five minutes
+
+  /* The offline kiosk (kiosk-runner.js): keep the screens and a slice of tokens, send what waits, and let "Börja"
+   * start the survey on the tablet. Without those scripts, IndexedDB or a service worker, "Börja" asks the
+   * server as before. */
+  function offlineStart() {
+    var base = body.getAttribute("data-kiosk-offline");
+    var runner = window.BrukarenkatKioskRunner;
+    var sync = window.BrukarenkatKioskSync;
+    var store = window.BrukarenkatKioskStore;
+    if (!base || !runner || !sync || !store) {
+      return null;
+    }
+    var area = body.getAttribute("data-kiosk-area");
+    var target = parseInt(body.getAttribute("data-kiosk-tokens"), 10) || 0;
+    var waitingNote = document.querySelector("[data-kiosk-waiting]");
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker
+        .register("/kiosk-sw.js", { scope: "/" })
+        .then(function () {
+          return navigator.serviceWorker.ready;
+        })
+        .then(function (registration) {
+          registration.active.postMessage({ keep: window.location.href }); // this page came before the worker
+        })
+        .catch(function () {
+          // without it a reload needs the network; the survey itself still runs on the tablet
+        });
+    }
+
+    function showWaiting(count) {
+      if (!waitingNote) {
+        return;
+      }
+      waitingNote.hidden = !(count > 0);
+      waitingNote.textContent = (waitingNote.getAttribute("data-label") || "{count}").replace("{count}", count);
+    }
+
+    function contact() {
+      store.waitingAnswers().then(showWaiting, function () {});
+      return sync
+        .drain(base)
+        .then(showWaiting, function () {})
+        .then(function () {
+          return sync.topUp(base, area, target);
+        })
+        .catch(function () {
+          // offline: the slice and the queue wait for the network
+        });
+    }
+
+    var ready = runner
+      .prepare({ base: base, area: area, lang: body.getAttribute("data-kiosk-lang"), start: start })
+      .then(contact)
+      .then(
+        function () {
+          return true;
+        },
+        function () {
+          return false;
+        }
+      );
+    // The "online" event is not to be relied on (a Wi-Fi that comes back behind a captive portal sends none): while
+    // answers wait, try every few seconds; otherwise report in now and then.
+    window.addEventListener("online", contact);
+    var ticks = 0;
+    window.setInterval(function () {
+      ticks += 1;
+      if (runner.active()) {
+        return;
+      }
+      store.entries().then(function (waiting) {
+        if (waiting.length || ticks % REPORT_EVERY_TICKS === 0) {
+          contact();
+        }
+      }, function () {});
+    }, RETRY_MS);
+    return ready;
   }
 
   if (role === "start") {
     forgetStorage();
     trapBack();
+    offlineReady = offlineStart();
   } else if (role === "choose") {
     forgetStorage();
   } else if (role === "survey") {
-    watchIdle();
+    watchThisPage();
   } else if (role === "done") {
     forgetStorage();
     returnLater();

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from questionnaires import load_shipped
 from survey.config import Settings
 from survey.db import create_engine, session_factory
 from survey.demo import DEMO_MUNICIPALITY, DEMO_ROUND
-from survey.models import RoundUnit, Unit
+from survey.models import BatchDay, RedeemedToken, RoundUnit, TokenBatch, Unit
 from survey.services.kiosks import MIN_IDLE_SECONDS, create_kiosk
 from survey.services.rounds import get_round, swedish_today
 from survey.services.units import create_unit
@@ -85,6 +85,30 @@ async def _add_kiosk(server: LiveServer, unit_key: str, area: str | None, idle_s
             return kiosk.id
     finally:
         await engine.dispose()
+
+
+async def _used_tokens(server: LiveServer, kiosk_id: int) -> tuple[int, int]:
+    """(tokens of the kiosk's batches used, answers stored for them): a burned token is used without an answer."""
+    settings = Settings(
+        database_url=server.env["BRUKARENKAT_DATABASE_URL"], secret_key=server.env["BRUKARENKAT_SECRET_KEY"]
+    )
+    engine = create_engine(settings)
+    try:
+        async with session_factory(engine)() as session:
+            batches = select(TokenBatch.id).where(TokenBatch.kiosk_id == kiosk_id)
+            used = await session.scalar(
+                select(func.count()).select_from(RedeemedToken).where(RedeemedToken.batch_id.in_(batches))
+            )
+            answered = await session.scalar(select(func.sum(BatchDay.answered)).where(BatchDay.batch_id.in_(batches)))
+            return int(used or 0), int(answered or 0)
+    finally:
+        await engine.dispose()
+
+
+def used_tokens(server: LiveServer, url: str) -> tuple[int, int]:
+    link = url.rsplit("/kiosk/", 1)[1].split("?")[0]
+    kiosk_id = Signer(server.env["BRUKARENKAT_SECRET_KEY"], KIOSK_LINK).unsign(link)
+    return _in_thread(_used_tokens, server, kiosk_id)
 
 
 def kiosk_url(server: LiveServer, *, unit_key: str, area: str | None, idle_seconds: int = 120) -> str:
@@ -172,7 +196,8 @@ def answer(page: Page, number: int) -> str:
 
 
 def begin(page: Page) -> str:
-    """Press "Börja" on the kiosk start screen and on the survey's welcome page; the respondent's token URL."""
+    """Press "Börja" on the kiosk start screen and on the survey's welcome page; the respondent's token URL, or
+    with JavaScript (the survey runs on the tablet, kiosk-runner.js) the kiosk's own URL."""
     expect(page.get_by_role("heading", level=1)).to_have_text(START)
     page.get_by_role("button", name="Börja").tap()
     expect(page.get_by_role("heading", level=1)).to_have_text(IFO.title)
@@ -232,7 +257,11 @@ def test_the_next_respondent_cannot_reach_the_answers_of_the_last(tablet: Tablet
             response = page.goto(address)
             assert response is not None
             assert_nothing_of_anyone(page, chosen, {USED, THANKS})
-    assert page.goto(token_url).status == 409
+    if with_script:
+        assert not [address for address in visited if "/s/" in address], "the token never reaches the address bar"
+        assert used_tokens(live_server, url + "?area=vardnadshavare") == (1, 1)
+    else:
+        assert page.goto(token_url).status == 409
     assert_no_answer_cookies(context)
 
 
@@ -277,10 +306,9 @@ def test_an_idle_tablet_warns_then_wipes_the_answers(tablet: Tablet, live_server
 
     seen = press_back_and_reload(page, chosen, {START})
     assert set(seen) == {START}
-    response = page.goto(token_url)
-    assert response is not None and response.status == 409, "the abandoned token is burned"
-    expect(page.get_by_role("heading", level=1)).to_have_text(USED)
-    response = page.goto(token_url + "/2")
-    assert response is not None and response.status == 409
-    assert_nothing_of_anyone(page, chosen, {USED})
-    shot(page, "used")
+    assert token_url == url, "the survey ran on the tablet: no token URL to type in again"
+    for _ in range(50):  # the start screen sends the walked-away token to be burned
+        if used_tokens(live_server, url) == (1, 0):
+            break
+        page.wait_for_timeout(100)
+    assert used_tokens(live_server, url) == (1, 0), "the abandoned token is burned, and no answer stored"

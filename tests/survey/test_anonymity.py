@@ -165,3 +165,20 @@ async def test_answers_per_day_are_counts_per_batch_never_beside_an_answer(sessi
     assert [key["referred_table"] for key in keys] == ["token_batches"]
     batch_keys = await connection.run_sync(lambda sync: inspect(sync).get_foreign_keys("token_batches"))
     assert "responses" not in {key["referred_table"] for key in batch_keys}
+
+
+KIOSK_COLUMNS = {
+    "id", "round_id", "kommunkod", "unit_id", "name", "idle_seconds", "revoked", "created_on", "synced_at", "waiting",
+}  # fmt: skip
+
+
+async def test_a_kiosk_keeps_its_latest_report_only_and_nothing_of_its_respondents(session: AsyncSession) -> None:
+    """The offline kiosk's report (`synced_at`, `waiting`) lives on the kiosk's own row, one per tablet and
+    overwritten: no table of reports, so there is no log of when a tablet's answers came in (README, Privacy)."""
+    assert set(await _columns(session, "kiosks")) == KIOSK_COLUMNS
+    connection = await session.connection()
+    tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+    for table in tables:
+        keys = await connection.run_sync(lambda sync, table=table: inspect(sync).get_foreign_keys(table))
+        if any(key["referred_table"] == "kiosks" for key in keys):
+            assert table == "token_batches", f"{table} refers to kiosks: a log of kiosk reports?"

@@ -15,6 +15,7 @@ from survey.auth import Permission, StaffMember
 from survey.card_sheet import CARD_INSTRUCTION, Card, Instruction, card_sheet_pdf
 from survey.models import Municipality, SurveyRound, TokenBatch, Unit
 from survey.platform import Platform
+from survey.routes.problems import N_
 from survey.routes.staff.base import STAFF_LOCALE, see_other
 from survey.services.batches import batch_of, mint_card_batch, record_handed_out, void_batch
 from survey.services.errors import InvalidInput, NotFound
@@ -23,6 +24,8 @@ from survey.services.participation import unit_of
 from survey.services.rounds import get_round, swedish_today
 
 DEFAULT_IDLE_SECONDS = 120
+WAITING_ON_TABLET = N_("Väntar på att skickas: %(count)s svar")
+"""Shown small on a kiosk's start screen, for staff (their language): answers finished offline, not yet sent."""
 
 
 def _number(data: dict[str, str], field: str, message: str) -> int:
