@@ -70,13 +70,14 @@ CURRENT_COOKIE = "kiosk_current"
 """The token of the respondent now at the tablet, on the tablet only (path of the kiosk link), never stored."""
 
 
-def _kiosk_id(platform: Platform, link: str) -> int | None:
+def kiosk_id_from_link(platform: Platform, link: str) -> int | None:
+    """The kiosk a link names, or None for a link we did not sign."""
     kiosk_id = platform.kiosk_links.unsign(link)
     return kiosk_id if isinstance(kiosk_id, int) and not isinstance(kiosk_id, bool) else None
 
 
-async def _station(platform: Platform, session: AsyncSession, link: str) -> KioskStation:
-    return await open_kiosk(session, platform.questionnaires, _kiosk_id(platform, link), today=swedish_today())
+async def open_station(platform: Platform, session: AsyncSession, link: str) -> KioskStation:
+    return await open_kiosk(session, platform.questionnaires, kiosk_id_from_link(platform, link), today=swedish_today())
 
 
 def _current_cookie(link: str, token: str, platform: Platform, *, clear: bool = False) -> Cookie:
@@ -102,7 +103,7 @@ async def _forget_current(request: Request, platform: Platform, session: AsyncSe
         return []
     cookies = [_current_cookie(link, "", platform, clear=True)]
     claims = platform.minter.verify(token)
-    kiosk_id = _kiosk_id(platform, link)
+    kiosk_id = kiosk_id_from_link(platform, link)
     if claims is not None and kiosk_id is not None:
         setting = await kiosk_setting(session, batch_id=claims.batch_id)
         if setting is not None and setting.kiosk_id == kiosk_id:
@@ -122,7 +123,7 @@ async def kiosk_start(
 ) -> Response[str]:
     """The respondent's start screen when the area is known, else the staff screen that chooses it."""
     cookies = await _forget_current(request, platform, db_session, link) + staff_cookies_cleared(platform.settings)
-    station = await _station(platform, db_session, link)
+    station = await open_station(platform, db_session, link)
     chosen = station.area_for(area)
     locale = platform.settings.default_locale
     fixed = station.unit.area is not None
@@ -167,7 +168,7 @@ async def kiosk_statement(
 ) -> Response[str]:
     """The accessibility statement from a kiosk's start screen, with the way back to it. Not in kiosk mode: no
     respondent has a token yet, so there is nothing to wipe, and a reader must not be timed out of it."""
-    station = await _station(platform, db_session, link)
+    station = await open_station(platform, db_session, link)
     chosen = station.area_for(area)
     back = f"/kiosk/{link}"
     if chosen is not None and station.unit.area is None:
@@ -188,7 +189,7 @@ async def kiosk_begin(
     db_session: NamedDependency[AsyncSession],
 ) -> Redirect:
     """A fresh token for the next respondent, minted on the spot and counted as handed out."""
-    station = await _station(platform, db_session, link)
+    station = await open_station(platform, db_session, link)
     wanted = (data.get("area") or "").strip()
     area = station.area_for(wanted or None)
     if area is None or (wanted and wanted != area):

@@ -28,24 +28,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from survey.models import Kiosk
 from survey.platform import Platform
+from survey.routes.kiosk import kiosk_id_from_link, open_station
 from survey.routes.kiosk_mode import RETURN_AFTER_SECONDS, KioskPage, KioskRole
 from survey.services.errors import InvalidInput
 from survey.services.kiosk_offline import mint_offline_tokens, report_sync
-from survey.services.kiosks import KioskProblem, KioskRefused, KioskStation, open_kiosk
+from survey.services.kiosks import KioskProblem, KioskRefused, KioskStation
 from survey.services.rounds import SWEDEN, swedish_today
 
 PLACEHOLDER = "offline"
 """The token in the links of an offline screen: not a token (it verifies as tampered), replaced on the tablet."""
 SERVICE_WORKER = Path(__file__).parent.parent / "static" / "kiosk-sw.js"
-
-
-def _kiosk_id(platform: Platform, link: str) -> int | None:
-    kiosk_id = platform.kiosk_links.unsign(link)
-    return kiosk_id if isinstance(kiosk_id, int) and not isinstance(kiosk_id, bool) else None
-
-
-async def _station(platform: Platform, session: AsyncSession, link: str) -> KioskStation:
-    return await open_kiosk(session, platform.questionnaires, _kiosk_id(platform, link), today=swedish_today())
 
 
 @get("/kiosk-sw.js", sync_to_thread=False)
@@ -102,7 +94,7 @@ async def kiosk_screens(
     platform: NamedDependency[Platform],
     db_session: NamedDependency[AsyncSession],
 ) -> dict[str, Any]:
-    station = await _station(platform, db_session, link)
+    station = await open_station(platform, db_session, link)
     if lang not in {language.code for language in platform.catalogs.offered_for(station.questionnaire)}:
         raise NotFoundException(f"{station.questionnaire.ident} is not offered in {lang!r}")
     return render_screens(platform, station, lang)
@@ -131,7 +123,7 @@ async def kiosk_tokens(
     db_session: NamedDependency[AsyncSession],
 ) -> TokensOut:
     """Tokens for respondents who start while the tablet is offline; they count as handed out once used."""
-    station = await _station(platform, db_session, link)
+    station = await open_station(platform, db_session, link)
     area = station.area_for(data.area)
     if area is None or area != data.area:
         raise InvalidInput(f"{data.area!r} is not an area of this kiosk")
@@ -161,7 +153,7 @@ async def kiosk_sync(
 ) -> None:
     """The tablet's report: how many answers wait on it. Accepted from a revoked or closed kiosk too, so that staff
     can see a tablet that still holds answers."""
-    kiosk_id = _kiosk_id(platform, link)
+    kiosk_id = kiosk_id_from_link(platform, link)
     kiosk = await db_session.get(Kiosk, kiosk_id) if kiosk_id is not None else None
     if kiosk is None:
         raise KioskRefused(KioskProblem.UNKNOWN)
