@@ -61,6 +61,11 @@
         });
       })
       .then(function (data) {
+        // Each question's key, in order, as the review screen names them: read once per language.
+        var review = new DOMParser().parseFromString(data.review, "text/html");
+        data.keys = Array.prototype.map.call(review.querySelectorAll("[data-review]"), function (row) {
+          return row.getAttribute("data-review");
+        });
         screens[lang] = data;
         return data;
       });
@@ -162,11 +167,8 @@
     });
   }
 
-  /* The question's key, from the review screen, which names each question in order. */
   function questionKey(number) {
-    var doc = new DOMParser().parseFromString(current().review, "text/html");
-    var rows = doc.querySelectorAll("[data-review]");
-    return rows[number - 1] ? rows[number - 1].getAttribute("data-review") : String(number);
+    return current().keys[number - 1] || String(number);
   }
 
   /* The review screen holds every possible answer; what stays is the respondent's, the rest is removed. */
