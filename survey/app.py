@@ -7,7 +7,8 @@ from pathlib import Path
 from litestar import Litestar, Request, Response
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import ClientException, NotFoundException
+from litestar.exceptions.responses import create_exception_response
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
@@ -19,6 +20,7 @@ from survey.routes.audio import audio_router
 from survey.routes.card_links import card_link_router
 from survey.routes.kiosk import kiosk_router
 from survey.routes.kiosk_offline import kiosk_offline_router
+from survey.routes.problems import link_problem_page
 from survey.routes.respondent import respondent_router
 from survey.routes.staff import staff_router
 
@@ -46,6 +48,31 @@ async def _security_headers(response: Response) -> Response:
     return response
 
 
+MAX_ROW_ID = 2**31 - 1
+"""Ids are `Integer` columns (int4 on PostgreSQL; SQLite stops at 2**63): a larger number names no row."""
+
+
+NUL_FORMS = (b"\x00", b"%00", b"\\u0000")
+"""NUL as sent raw, in a form, or in JSON. No answer, name or key of ours holds one, and PostgreSQL text cannot."""
+
+
+async def _refuse_what_no_column_can_hold(request: Request) -> None:
+    """Before any handler runs: an `{…:int}` path id out of the id columns' range names no row (404), and a NUL
+    in the path or the body is refused (400), so that neither reaches a query as a database error."""
+    for value in request.path_params.values():
+        if isinstance(value, int) and not isinstance(value, bool) and not -MAX_ROW_ID <= value <= MAX_ROW_ID:
+            raise NotFoundException(f"no row has the id {value}")
+        if isinstance(value, str) and "\x00" in value:
+            raise NotFoundException("no page has a NUL character in its address")
+    content_type = request.headers.get("content-type", "")
+    if request.method == "POST" and not content_type.startswith("multipart/"):
+        # Multipart is parsed from the stream (litestar), so it is not read here; its files are CSV imports,
+        # which refuse what they cannot read themselves.
+        body = (await request.body()).lower()
+        if any(form in body for form in NUL_FORMS):
+            raise ClientException("the request holds a NUL character, which no field accepts", status_code=400)
+
+
 def _not_found(request: Request, error: NotFoundException) -> Response:
     """JSON for the API, a Swedish page for everyone else."""
     if request.url.path.startswith(("/api/", "/schema")):
@@ -55,6 +82,19 @@ def _not_found(request: Request, error: NotFoundException) -> Response:
         "problem.html", locale=platform.settings.default_locale, heading=_page_missing(platform), message=""
     )
     return Response(page, status_code=404, media_type="text/html")
+
+
+RESPONDENT_PAGES = ("/s/", "/k/", "/kod")
+"""Where a refused request is answered with a page in the respondent's language rather than litestar's JSON."""
+
+
+def _refused_request(request: Request, error: ClientException) -> Response:
+    """A request the app cannot use (too large, a body it cannot parse, a NUL): on a respondent's page the page
+    that says nothing was stored, in their language; elsewhere litestar's JSON problem document."""
+    path = request.url.path
+    if not path.startswith(RESPONDENT_PAGES) or path.startswith("/api/"):
+        return create_exception_response(request, error)
+    return link_problem_page(request, None, status_code=error.status_code)
 
 
 def _page_missing(platform: Platform) -> str:
@@ -83,8 +123,9 @@ def create_app(settings: Settings) -> Litestar:
             "platform": Provide(lambda: platform, sync_to_thread=False, use_cache=True),
             "db_session": Provide(platform.session),
         },
+        before_request=_refuse_what_no_column_can_hold,
         after_request=_security_headers,
-        exception_handlers={NotFoundException: _not_found},
+        exception_handlers={NotFoundException: _not_found, ClientException: _refused_request},
         on_shutdown=[dispose],
         # JSON at /schema and /schema/openapi.json; no browser UI, as those load scripts from CDNs.
         openapi_config=OpenAPIConfig(

@@ -7,6 +7,7 @@ on submit, so nothing of one respondent's answers stays behind for the next user
 from __future__ import annotations
 
 import hashlib
+import re
 
 from litestar.datastructures import Cookie
 
@@ -15,6 +16,15 @@ from survey.tokens import Signer
 COOKIE = "answers"
 MAX_COOKIE_BYTES = 3800
 """Browsers keep cookies up to 4096 bytes; above this the answers no longer fit (long free texts)."""
+
+
+COOKIE_PATH_TOKEN = re.compile(r"[A-Za-z0-9_.-]{1,1000}")
+"""What a token we minted looks like (itsdangerous, URL-safe). Anything else in the address was made up, and must
+never reach a cookie's Path: it could carry `;` and cookie attributes, or characters a header cannot hold."""
+
+
+def can_be_cookie_path(token: str) -> bool:
+    return COOKIE_PATH_TOKEN.fullmatch(token) is not None
 
 
 def _binding(token: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import MediaType, Request, Response
 
 from survey.platform import Platform
-from survey.progress import cleared_cookie
+from survey.progress import can_be_cookie_path, cleared_cookie
 from survey.routes.kiosk_mode import KioskPage
 from survey.routes.locale import cleared_language_cookie, respondent_locale
 from survey.services.responses import LinkProblem
@@ -47,7 +47,7 @@ PROBLEMS: dict[LinkProblem | None, tuple[int, str, str]] = {
 
 
 def link_problem_page(
-    request: Request, problem: LinkProblem | None, *, kiosk: KioskPage | None = None
+    request: Request, problem: LinkProblem | None, *, kiosk: KioskPage | None = None, status_code: int | None = None
 ) -> Response[str]:
     """The page for a link that cannot be answered; any answers in progress for it are deleted.
 
@@ -61,7 +61,9 @@ def link_problem_page(
         "problem.html", locale=locale, heading=gettext(heading), message=gettext(message), kiosk=kiosk
     )
     token = request.path_params.get("token")
+    if not (isinstance(token, str) and can_be_cookie_path(token)):
+        token = None  # a made-up address has no cookies of ours to delete
     cookies = [cleared_cookie(token, secure=platform.settings.secure_cookies)] if token else []
     if token and kiosk is not None:
         cookies.append(cleared_language_cookie(token, platform.settings))
-    return Response(content=page, media_type=MediaType.HTML, status_code=status, cookies=cookies)
+    return Response(content=page, media_type=MediaType.HTML, status_code=status_code or status, cookies=cookies)

@@ -132,7 +132,7 @@ def _paper_row(
         question = questionnaire.question(column)
         if question is None or not value:
             continue
-        option = question.scale.option_by_code(int(value)) if (question.scale and value.isdigit()) else None
+        option = question.scale.option_by_code(int(value)) if (question.scale and value.isdecimal()) else None
         if option is None:
             codes = ", ".join(str(o.code) for o in question.scale.options) if question.scale else ""
             problems.append(f"{column}: {value!r} is not a code of this question ({codes}, or blank)")
@@ -188,10 +188,12 @@ def _rikssnitt_row(
         percent = Decimal(row.get("share", "").replace(",", ".").rstrip("%").strip())
     except InvalidOperation:
         percent = Decimal(-1)
+    if not percent.is_finite():
+        percent = Decimal(-1)  # NaN and Infinity parse, but cannot be compared with a range
     if not Decimal(0) <= percent <= Decimal(100):
         problems.append(f"share {row.get('share')!r} must be a percentage from 0 to 100, e.g. 86")
     valid_text = row.get("valid", "")
-    if valid_text and not valid_text.isdigit():
+    if valid_text and not valid_text.isdecimal():
         problems.append(f"valid {valid_text!r} must be a whole number of answers")
     if problems:
         return None, problems

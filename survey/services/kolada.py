@@ -156,7 +156,7 @@ def _count(value: Any) -> tuple[int | None, bool]:
         return value, value >= 0
     if isinstance(value, float) and value.is_integer():
         return int(value), value >= 0
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdecimal():
         return int(value.strip()), True
     return None, False
 
@@ -164,7 +164,7 @@ def _count(value: Any) -> tuple[int | None, bool]:
 def _period(value: Any) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdecimal():
         return int(value.strip())
     return None
 

@@ -30,7 +30,7 @@ WAITING_ON_TABLET = N_("Väntar på att skickas: %(count)s svar")
 
 def _number(data: dict[str, str], field: str, message: str) -> int:
     text = (data.get(field) or "").strip()
-    if not text.isdigit():
+    if not text.isdecimal():
         raise InvalidInput(message)
     return int(text)
 
@@ -38,7 +38,7 @@ def _number(data: dict[str, str], field: str, message: str) -> int:
 async def _unit_for(db_session: AsyncSession, staff: StaffMember, data: dict[str, str]) -> Unit:
     """The unit a form names, as `id` or `id:area` (the card form offers each unit with each of its areas)."""
     unit_text = (data.get("unit") or "").partition(":")[0]
-    if staff.kommunkod is None or not unit_text.isdigit():
+    if staff.kommunkod is None or not unit_text.isdecimal():
         raise InvalidInput("Välj en enhet.")
     unit = await unit_of(db_session, int(unit_text), kommunkod=staff.kommunkod)
     if not staff.sees_unit(unit.kommunkod, unit.id):
@@ -167,7 +167,7 @@ async def add_kiosk(
         kommunkod=unit.kommunkod,
         unit_id=unit.id,
         name=(data.get("name") or "").strip() or unit.name,
-        idle_seconds=int(idle) if idle.isdigit() else DEFAULT_IDLE_SECONDS,
+        idle_seconds=int(idle) if idle.isdecimal() else DEFAULT_IDLE_SECONDS,
         today=swedish_today(),
     )
     await db_session.commit()

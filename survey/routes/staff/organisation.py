@@ -126,7 +126,7 @@ async def add_user(
     kommunkod = staff.kommunkod if staff.kommunkod else (form.get("kommunkod") or "").strip() or None
     if role is Role.NATIONAL:
         kommunkod = None
-    unit_ids = [int(value) for value in form.getall("units", []) if str(value).isdigit()]
+    unit_ids = [int(value) for value in form.getall("units", []) if str(value).isdecimal()]
     await create_user(
         db_session,
         platform.passwords,

@@ -130,7 +130,7 @@ async def save_analysis(
             )
         goal = str(form.get(f"target-{question.key}") or "").strip().rstrip("%").strip()
         if goal:
-            if not goal.isdigit():
+            if not goal.isdecimal():
                 raise InvalidInput("Måltal skrivs som en procentsats, till exempel 85.")
             await set_target(db_session, questionnaire, kommunkod=kommunkod, question=question.key, percent=int(goal))
     await db_session.commit()

@@ -112,7 +112,7 @@ async def join(
     db_session: NamedDependency[AsyncSession],
 ) -> Redirect:
     form = await request.form()
-    unit_ids = [int(value) for value in form.getall("units", []) if str(value).isdigit()]
+    unit_ids = [int(value) for value in form.getall("units", []) if str(value).isdecimal()]
     survey_round = await get_round(db_session, round_key)
     await join_round(db_session, survey_round, kommunkod=own_municipality(staff), unit_ids=unit_ids)
     await db_session.commit()
