@@ -14,6 +14,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
 
 from survey.config import Settings
+from survey.numbers import within_integer
 from survey.platform import Platform
 from survey.routes.api import api_router
 from survey.routes.audio import audio_router
@@ -48,10 +49,6 @@ async def _security_headers(response: Response) -> Response:
     return response
 
 
-MAX_ROW_ID = 2**31 - 1
-"""Ids are `Integer` columns (int4 on PostgreSQL; SQLite stops at 2**63): a larger number names no row."""
-
-
 NUL_FORMS = (b"\x00", b"%00", b"\\u0000")
 """NUL as sent raw, in a form, or in JSON. No answer, name or key of ours holds one, and PostgreSQL text cannot."""
 
@@ -60,7 +57,7 @@ async def _refuse_what_no_column_can_hold(request: Request) -> None:
     """Before any handler runs: an `{…:int}` path id out of the id columns' range names no row (404), and a NUL
     in the path or the body is refused (400), so that neither reaches a query as a database error."""
     for value in request.path_params.values():
-        if isinstance(value, int) and not isinstance(value, bool) and not -MAX_ROW_ID <= value <= MAX_ROW_ID:
+        if isinstance(value, int) and not isinstance(value, bool) and not within_integer(value):
             raise NotFoundException(f"no row has the id {value}")
         if isinstance(value, str) and "\x00" in value:
             raise NotFoundException("no page has a NUL character in its address")
@@ -91,9 +88,8 @@ RESPONDENT_PAGES = ("/s/", "/k/", "/kod")
 def _refused_request(request: Request, error: ClientException) -> Response:
     """A request the app cannot use (too large, a body it cannot parse, a NUL): on a respondent's page the page
     that says nothing was stored, in their language; elsewhere litestar's JSON problem document."""
-    path = request.url.path
-    if not path.startswith(RESPONDENT_PAGES) or path.startswith("/api/"):
-        return create_exception_response(request, error)
+    if not request.url.path.startswith(RESPONDENT_PAGES):
+        return create_exception_response(request, error)  # keeps a validation error's field list in `extra`
     return link_problem_page(request, None, status_code=error.status_code)
 
 

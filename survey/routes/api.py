@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from survey.platform import Platform
 from survey.routes.compare_api import compare
 from survey.routes.links import open_checked
-from survey.routes.problems import PROBLEMS
+from survey.routes.problems import PROBLEMS, problem_document
 from survey.routes.results_api import report, results
 from survey.services.errors import InvalidInput, NotFound
 from survey.services.responses import LinkRefused, submit_response
@@ -85,23 +85,18 @@ LINK_PROBLEMS = {
 }
 
 
-def _problem(status: int, detail: str, problem: str) -> Response[dict[str, Any]]:
-    """Litestar's error shape, with `extra.problem` naming the problem for programs to act on."""
-    return Response({"status_code": status, "detail": detail, "extra": {"problem": problem}}, status_code=status)
-
-
 def _refused(_: Request, refused: LinkRefused) -> Response[dict[str, Any]]:
     """tampered 400, used 409, expired and closed 410, not_yet_open 403."""
     status, heading, _message = PROBLEMS[refused.problem]
-    return _problem(status, heading, refused.problem.value)
+    return problem_document(status, heading, refused.problem.value)
 
 
 def _invalid(_: Request, error: InvalidInput) -> Response[dict[str, Any]]:
-    return _problem(400, str(error), "invalid_input")
+    return problem_document(400, str(error), "invalid_input")
 
 
 def _not_found(_: Request, error: NotFound) -> Response[dict[str, Any]]:
-    return _problem(404, str(error), "not_found")
+    return problem_document(404, str(error), "not_found")
 
 
 @get("/questionnaires", sync_to_thread=False)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from litestar import MediaType, Request, Response, Router, get, post
+from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.middleware.rate_limit import RateLimitConfig
@@ -30,6 +30,7 @@ from survey.models import Kiosk
 from survey.platform import Platform
 from survey.routes.kiosk import kiosk_id_from_link, open_station
 from survey.routes.kiosk_mode import RETURN_AFTER_SECONDS, KioskPage, KioskRole
+from survey.routes.problems import problem_document
 from survey.services.errors import InvalidInput
 from survey.services.kiosk_offline import mint_offline_tokens, report_sync
 from survey.services.kiosks import KioskProblem, KioskRefused, KioskStation
@@ -162,23 +163,11 @@ async def kiosk_sync(
 
 def _refused(_: Request, refused: KioskRefused) -> Response[dict[str, Any]]:
     status = 404 if refused.problem is KioskProblem.UNKNOWN else 410
-    return Response(
-        {
-            "status_code": status,
-            "detail": f"kiosk: {refused.problem.value}",
-            "extra": {"problem": refused.problem.value},
-        },
-        status_code=status,
-        media_type=MediaType.JSON,
-    )
+    return problem_document(status, f"kiosk: {refused.problem.value}", refused.problem.value)
 
 
 def _invalid(_: Request, error: InvalidInput) -> Response[dict[str, Any]]:
-    return Response(
-        {"status_code": 400, "detail": str(error), "extra": {"problem": "invalid_input"}},
-        status_code=400,
-        media_type=MediaType.JSON,
-    )
+    return problem_document(400, str(error), "invalid_input")
 
 
 kiosk_offline_router = Router(

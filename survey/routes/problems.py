@@ -1,6 +1,8 @@
-"""Pages that tell a respondent, in their language, why a link cannot be answered."""
+"""Why a link cannot be answered: the page that tells a respondent, in their language, and the API's JSON problem."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from litestar import MediaType, Request, Response
 
@@ -44,6 +46,16 @@ PROBLEMS: dict[LinkProblem | None, tuple[int, str, str]] = {
     ),
 }
 """Status, heading and message per problem; None is answers that the questionnaire does not accept."""
+
+
+def problem_document(status: int, detail: str, problem: str) -> Response[dict[str, Any]]:
+    """The API's error reply: litestar's error shape, with `extra.problem` naming the problem for programs to act
+    on (the survey API and the offline kiosk's endpoints alike)."""
+    return Response(
+        {"status_code": status, "detail": detail, "extra": {"problem": problem}},
+        status_code=status,
+        media_type=MediaType.JSON,
+    )
 
 
 def link_problem_page(

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from analysis import TOTAL
 from questionnaires import QuestionKind, Questionnaire
 from survey.models import ImportedRikssnitt, Municipality, Unit
+from survey.numbers import whole_number
 from survey.services.errors import InvalidInput
 from survey.services.responses import insert_response
 from survey.services.rounds import erase_arrival_order, get_round
@@ -132,7 +133,8 @@ def _paper_row(
         question = questionnaire.question(column)
         if question is None or not value:
             continue
-        option = question.scale.option_by_code(int(value)) if (question.scale and value.isdecimal()) else None
+        code = whole_number(value)
+        option = question.scale.option_by_code(code) if (question.scale and code is not None) else None
         if option is None:
             codes = ", ".join(str(o.code) for o in question.scale.options) if question.scale else ""
             problems.append(f"{column}: {value!r} is not a code of this question ({codes}, or blank)")
@@ -193,9 +195,9 @@ def _rikssnitt_row(
     if not Decimal(0) <= percent <= Decimal(100):
         problems.append(f"share {row.get('share')!r} must be a percentage from 0 to 100, e.g. 86")
     valid_text = row.get("valid", "")
-    if valid_text and not valid_text.isdecimal():
+    valid = whole_number(valid_text) if valid_text else None
+    if valid_text and valid is None:
         problems.append(f"valid {valid_text!r} must be a whole number of answers")
     if problems:
         return None, problems
-    valid = int(valid_text) if valid_text else None
     return {"round_id": round_id, "area": area, "question": row["question"], "percent": percent, "valid": valid}, []

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from analysis import TOTAL
 from questionnaires import QuestionKind, Questionnaire
 from survey.models import ImportedRikssnitt, Municipality, PublishedValue, SurveyRound
+from survey.numbers import MAX_INTEGER, whole_number, within_integer
 from survey.services.errors import InvalidInput
 from survey.services.imports import ImportRejected, read_table
 
@@ -152,21 +153,18 @@ def _count(value: Any) -> tuple[int | None, bool]:
         return None, True
     if isinstance(value, bool):
         return None, False
-    if isinstance(value, int):
-        return value, value >= 0
     if isinstance(value, float) and value.is_integer():
-        return int(value), value >= 0
-    if isinstance(value, str) and value.strip().isdecimal():
-        return int(value.strip()), True
-    return None, False
+        value = int(value)
+    if isinstance(value, int):
+        return value, 0 <= value <= MAX_INTEGER
+    count = whole_number(value)
+    return count, count is not None
 
 
 def _period(value: Any) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().isdecimal():
-        return int(value.strip())
-    return None
+        return value if within_integer(value) else None
+    return whole_number(value)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from survey.models import Answer, RedeemedToken, Response
-from survey.services.imports import ImportRejected, import_rikssnitt
-from tests.factories import add_user, open_round, post_form, sign_in, tokens
+from survey.models import Answer, Kiosk, RedeemedToken, Response, TokenBatch
+from survey.services.imports import ImportRejected, import_responses, import_rikssnitt
+from tests.factories import add_unit, add_user, open_round, post_form, sign_in, tokens
 
 
 async def test_a_made_up_link_that_no_cookie_path_can_hold_gets_the_problem_page_and_no_cookie(client):
@@ -73,3 +73,38 @@ async def test_a_share_that_is_not_a_number_and_a_superscript_digit_are_reported
         await import_rikssnitt(session, platform.questionnaires, round_key="ifo-2026", text=text)
     problems = " ".join(rejected.value.problems)
     assert "'NaN' must be a percentage" in problems and "valid '²'" in problems
+
+
+async def test_a_number_past_what_a_column_holds_is_refused_as_input(client, platform, session):
+    """Before: a 5000-digit unit or count made `int()` itself fail, and a unit id past int4 failed on PostgreSQL's
+    bind, both as a 500; now each is the form's own message, and nothing is written."""
+    await open_round(session)
+    hvb = await add_unit(session)
+    await add_user(platform, session, "anna@ludvika.se", "admin")
+    await sign_in(client, "anna@ludvika.se")
+    assert (await post_form(client, "/staff/rounds/ifo-2026/join", {"units": str(hvb.id)})).status_code == 303
+    for huge in (str(2**31), "9" * 5000):
+        for path in ("/staff/rounds/ifo-2026/batches", "/staff/rounds/ifo-2026/kiosks"):
+            reply = await post_form(client, path, {"unit": huge, "count": "3"})
+            assert reply.status_code == 400 and "Välj en enhet" in reply.text, (path, huge[:12])
+        reply = await post_form(client, "/staff/rounds/ifo-2026/batches", {"unit": str(hvb.id), "count": huge})
+        assert reply.status_code == 400 and "Skriv hur många kort" in reply.text
+        reply = await post_form(client, "/staff/rounds/ifo-2026/join", {"units": huge})
+        assert reply.status_code == 303, "a unit that cannot exist is not joined, as one not ticked"
+    assert await session.scalar(select(func.count()).select_from(TokenBatch)) == 0
+    assert await session.scalar(select(func.count()).select_from(Kiosk)) == 0
+
+
+async def test_a_number_past_what_a_column_holds_is_a_problem_of_the_imported_file(platform, session):
+    """Before: the 5000-digit code and count failed in `int()`, the 2**31 count in PostgreSQL's int4, as a 500."""
+    await open_round(session)
+    for huge in (str(2**31), "9" * 5000):
+        text = f"question,area,share,valid\nkontakt,IFO-totalt,80,{huge}\n"
+        with pytest.raises(ImportRejected) as rejected:
+            await import_rikssnitt(session, platform.questionnaires, round_key="ifo-2026", text=text)
+        assert "must be a whole number of answers" in " ".join(rejected.value.problems)
+        text = f"municipality,area,kontakt\n2085,vardnadshavare,{huge}\n"
+        with pytest.raises(ImportRejected) as rejected:
+            await import_responses(session, platform.questionnaires, round_key="ifo-2026", text=text)
+        assert "is not a code of this question" in " ".join(rejected.value.problems)
+    assert await session.scalar(select(func.count()).select_from(Response)) == 0

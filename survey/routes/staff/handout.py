@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from survey.auth import Permission, StaffMember
 from survey.card_sheet import CARD_INSTRUCTION, Card, Instruction, card_sheet_pdf
 from survey.models import Municipality, SurveyRound, TokenBatch, Unit
+from survey.numbers import whole_number
 from survey.platform import Platform
 from survey.routes.problems import N_
 from survey.routes.staff.base import STAFF_LOCALE, see_other
@@ -29,18 +30,18 @@ WAITING_ON_TABLET = N_("Väntar på att skickas: %(count)s svar")
 
 
 def _number(data: dict[str, str], field: str, message: str) -> int:
-    text = (data.get(field) or "").strip()
-    if not text.isdecimal():
+    value = whole_number(data.get(field))
+    if value is None:
         raise InvalidInput(message)
-    return int(text)
+    return value
 
 
 async def _unit_for(db_session: AsyncSession, staff: StaffMember, data: dict[str, str]) -> Unit:
     """The unit a form names, as `id` or `id:area` (the card form offers each unit with each of its areas)."""
-    unit_text = (data.get("unit") or "").partition(":")[0]
-    if staff.kommunkod is None or not unit_text.isdecimal():
+    unit_id = whole_number((data.get("unit") or "").partition(":")[0])
+    if staff.kommunkod is None or unit_id is None:
         raise InvalidInput("Välj en enhet.")
-    unit = await unit_of(db_session, int(unit_text), kommunkod=staff.kommunkod)
+    unit = await unit_of(db_session, unit_id, kommunkod=staff.kommunkod)
     if not staff.sees_unit(unit.kommunkod, unit.id):
         raise NotFound(f"no unit {unit.id}")
     return unit
@@ -160,14 +161,14 @@ async def add_kiosk(
 ) -> Redirect:
 
     unit = await _unit_for(db_session, staff, data)
-    idle = (data.get("idle_seconds") or "").strip()
+    idle = whole_number(data.get("idle_seconds"))
     await create_kiosk(
         db_session,
         round_key=round_key,
         kommunkod=unit.kommunkod,
         unit_id=unit.id,
         name=(data.get("name") or "").strip() or unit.name,
-        idle_seconds=int(idle) if idle.isdecimal() else DEFAULT_IDLE_SECONDS,
+        idle_seconds=DEFAULT_IDLE_SECONDS if idle is None else idle,
         today=swedish_today(),
     )
     await db_session.commit()

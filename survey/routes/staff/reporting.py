@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from reports.formats import FORMATS
 from survey.auth import Permission, StaffMember
+from survey.numbers import whole_number
 from survey.platform import Platform
 from survey.routes.results_api import report_response
 from survey.routes.staff.base import STAFF_LOCALE, own_municipality, see_other, staff_page
@@ -130,9 +131,10 @@ async def save_analysis(
             )
         goal = str(form.get(f"target-{question.key}") or "").strip().rstrip("%").strip()
         if goal:
-            if not goal.isdecimal():
+            percent = whole_number(goal)
+            if percent is None:
                 raise InvalidInput("Måltal skrivs som en procentsats, till exempel 85.")
-            await set_target(db_session, questionnaire, kommunkod=kommunkod, question=question.key, percent=int(goal))
+            await set_target(db_session, questionnaire, kommunkod=kommunkod, question=question.key, percent=percent)
     await db_session.commit()
     return see_other(f"/staff/rounds/{round_key}/analysis", saved="1")
 
