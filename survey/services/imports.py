@@ -10,7 +10,7 @@ import csv
 import io
 import random
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from analysis import TOTAL
 from questionnaires import QuestionKind, Questionnaire
 from survey.models import ImportedRikssnitt, Municipality, Unit
-from survey.numbers import whole_number
+from survey.numbers import decimal_number, whole_number
 from survey.services.errors import InvalidInput
 from survey.services.responses import insert_response
 from survey.services.rounds import erase_arrival_order, get_round
@@ -186,13 +186,8 @@ def _rikssnitt_row(
     area = row.get("area", "")
     if area != TOTAL and questionnaire.area(area) is None:
         problems.append(f"area {area!r} is not an area of {questionnaire.ident} (or {TOTAL})")
-    try:
-        percent = Decimal(row.get("share", "").replace(",", ".").rstrip("%").strip())
-    except InvalidOperation:
-        percent = Decimal(-1)
-    if not percent.is_finite():
-        percent = Decimal(-1)  # NaN and Infinity parse, but cannot be compared with a range
-    if not Decimal(0) <= percent <= Decimal(100):
+    percent = decimal_number(row.get("share", "").strip().rstrip("%"))
+    if percent is None or not Decimal(0) <= percent <= Decimal(100):
         problems.append(f"share {row.get('share')!r} must be a percentage from 0 to 100, e.g. 86")
     valid_text = row.get("valid", "")
     valid = whole_number(valid_text) if valid_text else None

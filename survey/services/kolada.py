@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from analysis import TOTAL
 from questionnaires import QuestionKind, Questionnaire
 from survey.models import ImportedRikssnitt, Municipality, PublishedValue, SurveyRound
-from survey.numbers import MAX_INTEGER, whole_number, within_integer
+from survey.numbers import MAX_INTEGER, decimal_number, whole_number, within_integer
 from survey.services.errors import InvalidInput
 from survey.services.imports import ImportRejected, read_table
 
@@ -129,22 +129,6 @@ def own_kpi(kpi: str, questionnaires: Mapping[str, Questionnaire]) -> tuple[KpiT
 
 
 # --- the import -----------------------------------------------------------------------------------
-
-
-def _number(value: Any) -> Decimal | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        text = repr(value)
-    elif isinstance(value, str):
-        text = value.strip().replace(",", ".")
-    else:
-        return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
 
 
 def _count(value: Any) -> tuple[int | None, bool]:
@@ -285,7 +269,7 @@ class _Checker:
         if gender not in GENDERS:
             problems.append(f"gender {gender!r} must be T, K or M")
         value = item.get("value")
-        percent = None if value is None else _number(value)
+        percent = None if value is None else decimal_number(value)
         if value is not None and percent is None:
             problems.append(f"value {value!r} is not a number")
         elif percent is not None and not Decimal(0) <= percent <= Decimal(100):

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from questionnaires import Questionnaire
 from survey.auth import ROLE_NAMES, Permission, Role, StaffMember
-from survey.numbers import whole_number
+from survey.numbers import whole_numbers
 from survey.platform import Platform
 from survey.routes.staff.base import STAFF_LOCALE, own_municipality, see_other, staff_page
 from survey.services.errors import InvalidInput
@@ -127,7 +127,7 @@ async def add_user(
     kommunkod = staff.kommunkod if staff.kommunkod else (form.get("kommunkod") or "").strip() or None
     if role is Role.NATIONAL:
         kommunkod = None
-    unit_ids = [unit_id for value in form.getall("units", []) if (unit_id := whole_number(value)) is not None]
+    unit_ids = whole_numbers(form.getall("units", []))
     await create_user(
         db_session,
         platform.passwords,

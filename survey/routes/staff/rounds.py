@@ -12,7 +12,7 @@ from litestar.response import Redirect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from survey.auth import Permission, StaffMember
-from survey.numbers import whole_number
+from survey.numbers import whole_numbers
 from survey.platform import Platform
 from survey.routes.staff.base import own_municipality, see_other, staff_page
 from survey.services.counts import national_counts, svarsfrekvens
@@ -113,7 +113,7 @@ async def join(
     db_session: NamedDependency[AsyncSession],
 ) -> Redirect:
     form = await request.form()
-    unit_ids = [unit_id for value in form.getall("units", []) if (unit_id := whole_number(value)) is not None]
+    unit_ids = whole_numbers(form.getall("units", []))
     survey_round = await get_round(db_session, round_key)
     await join_round(db_session, survey_round, kommunkod=own_municipality(staff), unit_ids=unit_ids)
     await db_session.commit()
